@@ -1,0 +1,50 @@
+using Integrations.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var settings = IntegrationSettings.Add(builder);
+var infra = builder.AddInfrastructure();
+
+// Schema setup runs once and exits; everything that touches PostgreSQL waits for it.
+var migrator = builder.AddProject<Projects.Migrator>("migrator")
+    .WithReference(infra.AuditDb).WaitFor(infra.AuditDb)
+    .WithReference(infra.IntegrationsDb).WaitFor(infra.IntegrationsDb);
+
+// The provider emulator exists only in sandbox mode; live mode talks to the real providers.
+var sandbox = settings.IsSandbox
+    ? builder.AddProject<Projects.Sandbox>("sandbox")
+        .WithSecrets(settings, [.. IntegrationSettings.SecretNames])
+        .WithHttpHealthCheck("/health")
+    : null;
+
+var audit = builder.AddProject<Projects.Audit>("audit")
+    .WithReference(infra.AuditDb).WaitForCompletion(migrator)
+    .WithSecrets(settings)
+    .WithHttpHealthCheck("/health");
+
+var gate = builder.AddProject<Projects.Gate>("gate")
+    .WithReference(infra.Cache).WaitFor(infra.Cache)
+    .WithSecrets(settings)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.Receiver>("receiver")
+    .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
+    .WithSecrets(settings, "GITHUB_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET", "SLACK_SIGNING_SECRET")
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.Worker>("worker")
+    .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
+    .WithReference(audit).WaitFor(audit)
+    .WithReference(gate).WaitFor(gate)
+    .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "SAAS_API_TOKEN")
+    .WithProviders(sandbox)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.TokenBroker>("broker")
+    .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
+    .WithReference(audit)
+    .WithSecrets(settings, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
+    .WithProviders(sandbox)
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();

@@ -1,0 +1,203 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Integrations.AppHost;
+
+/// <summary>
+/// Adds Redis (<c>cache</c>) and PostgreSQL (<c>pg</c> with <c>auditdb</c> and <c>integrationsdb</c>).
+/// With a container runtime, and always in publish mode, these are Aspire's own container resources.
+/// Without one they are local processes with the same names and connection-string shapes, so the
+/// services cannot tell the difference. Local data lives under <c>Infra:DataDirectory</c>
+/// (default <c>.data/</c> at the repository root) and survives restarts; Redis keeps an AOF.
+/// </summary>
+public static class InfrastructureExtensions
+{
+    public const string DataDirectoryKey = "Infra:DataDirectory";
+
+    public static Infrastructure AddInfrastructure(this IDistributedApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        var mode = InfrastructureModeSelector.Select(builder);
+        if (mode == InfrastructureMode.Container)
+        {
+            var redis = builder.AddRedis("cache");
+            var postgres = builder.AddPostgres("pg");
+            if (builder.ExecutionContext.IsRunMode)
+            {
+                redis.WithDataVolume().WithPersistence(TimeSpan.FromSeconds(10));
+                postgres.WithDataVolume();
+            }
+
+            return new Infrastructure(mode, redis, postgres.AddDatabase("auditdb"), postgres.AddDatabase("integrationsdb"));
+        }
+
+        var dataDirectory = Path.GetFullPath(builder.Configuration[DataDirectoryKey]
+            ?? Path.Combine(builder.AppHostDirectory, "..", ".data"));
+        var scripts = Path.Combine(builder.AppHostDirectory, "infra");
+
+        var cache = builder.AddLocalRedis("cache", scripts, dataDirectory);
+        var pg = builder.AddLocalPostgres("pg", scripts, dataDirectory);
+        return new Infrastructure(mode, cache, pg.AddLocalDatabase("auditdb"), pg.AddLocalDatabase("integrationsdb"));
+    }
+
+    private static IResourceBuilder<LocalRedisResource> AddLocalRedis(
+        this IDistributedApplicationBuilder builder, string name, string scripts, string dataDirectory)
+    {
+        var password = builder.AddParameter($"{name}-password", StoredPassword(dataDirectory, name), secret: true);
+        var resource = new LocalRedisResource(name, "bash", scripts, password.Resource);
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            healthCheckKey, _ => new RedisPingHealthCheck(resource), failureStatus: null, tags: null));
+
+        return builder.AddResource(resource)
+            .WithArgs(Path.Combine(scripts, "redis-local.sh"))
+            .WithEndpoint(LocalRedisResource.PrimaryEndpointName, e =>
+            {
+                e.UriScheme = "tcp";
+                e.Transport = "tcp";
+                e.Port = null;
+                e.IsProxied = true;
+            })
+            .WithEnvironment("REDIS_PORT", resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort))
+            .WithEnvironment("REDIS_DATA_DIR", Path.Combine(dataDirectory, "redis"))
+            .WithEnvironment("REDIS_PASSWORD", password)
+            .WithHealthCheck(healthCheckKey);
+    }
+
+    private static IResourceBuilder<LocalPostgresServerResource> AddLocalPostgres(
+        this IDistributedApplicationBuilder builder, string name, string scripts, string dataDirectory)
+    {
+        var password = builder.AddParameter($"{name}-password", StoredPassword(dataDirectory, name), secret: true);
+        var resource = new LocalPostgresServerResource(name, "bash", scripts, password.Resource);
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            healthCheckKey, _ => new PostgresHealthCheck(resource), failureStatus: null, tags: null));
+
+        // Databases are created once the server answers, as Aspire does for its container resource.
+        // Aspire propagates a parent's state only to children of containers, so the databases'
+        // state is published here; without it, anything that waits on a database waits forever.
+        builder.Eventing.Subscribe<ResourceReadyEvent>(resource, async (@event, ct) =>
+        {
+            var notifications = @event.Services.GetRequiredService<ResourceNotificationService>();
+            var connectionString = await resource.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false);
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            foreach (var database in resource.Databases)
+            {
+                await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection)
+                {
+                    Parameters = { new() { Value = database.DatabaseName } },
+                };
+                if (await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
+                {
+                    // Database names come from this file, never from input; quoting keeps them literal.
+                    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.DatabaseName}\"", connection);
+                    await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+
+                await notifications.PublishUpdateAsync(database, state => state with
+                {
+                    State = KnownResourceStates.Running,
+                    StartTimeStamp = DateTime.UtcNow,
+                }).ConfigureAwait(false);
+            }
+        });
+
+        return builder.AddResource(resource)
+            .WithArgs(Path.Combine(scripts, "postgres-local.sh"))
+            .WithEndpoint(LocalPostgresServerResource.PrimaryEndpointName, e =>
+            {
+                e.UriScheme = "tcp";
+                e.Transport = "tcp";
+                e.Port = null;
+                e.IsProxied = true;
+            })
+            .WithEnvironment("PG_PORT", resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort))
+            .WithEnvironment("PG_DATA_DIR", Path.Combine(dataDirectory, "postgres"))
+            .WithEnvironment("PG_PASSWORD", password)
+            .WithHealthCheck(healthCheckKey);
+    }
+
+    private static IResourceBuilder<LocalPostgresDatabaseResource> AddLocalDatabase(
+        this IResourceBuilder<LocalPostgresServerResource> server, string name)
+    {
+        var database = new LocalPostgresDatabaseResource(name, name, server.Resource);
+        server.Resource.Databases.Add(database);
+        return server.ApplicationBuilder.AddResource(database)
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "PostgresDatabase",
+                State = KnownResourceStates.Waiting,
+                Properties = [],
+            });
+    }
+
+    /// <summary>
+    /// A local server's password must outlive the AppHost process, because the data directory it
+    /// protects does. It is generated once and kept beside the data, readable by the owner only.
+    /// </summary>
+    private static string StoredPassword(string dataDirectory, string name)
+    {
+        var directory = Path.Combine(dataDirectory, "secrets");
+        var path = Path.Combine(directory, $"{name}-password");
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path).Trim();
+        }
+
+        Directory.CreateDirectory(directory);
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        File.WriteAllText(path, password);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return password;
+    }
+
+    private sealed class RedisPingHealthCheck(LocalRedisResource resource) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var connectionString = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false);
+                var options = ConfigurationOptions.Parse(connectionString!);
+                options.AbortOnConnectFail = true;
+                options.ConnectTimeout = 2000;
+                await using var connection = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
+                await connection.GetDatabase().PingAsync().ConfigureAwait(false);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception ex) when (ex is RedisException or InvalidOperationException)
+            {
+                return HealthCheckResult.Unhealthy("Redis does not answer yet.", ex);
+            }
+        }
+    }
+
+    private sealed class PostgresHealthCheck(LocalPostgresServerResource resource) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var connectionString = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false);
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using var command = new NpgsqlCommand("SELECT 1", connection);
+                await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                return HealthCheckResult.Unhealthy("PostgreSQL does not answer yet.", ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+
+namespace Integrations.AppHost;
+
+/// <summary>
+/// The environment (<c>INTEGRATION_ENV</c>) and the provider secrets, as Aspire secret parameters.
+/// Values come from the process environment or, where it has none, from a <c>.env</c> file at the
+/// repository root. In <c>sandbox</c> (the default) a missing secret gets a random sandbox value that
+/// the sandbox also uses, so signatures and tokens check out end to end. In <c>live</c> a missing
+/// secret stops start-up with the variable's name, never a value.
+/// </summary>
+public sealed class IntegrationSettings
+{
+    public const string EnvironmentVariable = "INTEGRATION_ENV";
+
+    /// <summary>Every secret the stack knows, by the environment variable users already know it by.</summary>
+    public static readonly IReadOnlyList<string> SecretNames =
+    [
+        "GITHUB_WEBHOOK_SECRET",
+        "STRIPE_SECRET_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_BOT_TOKEN",
+        "SLACK_WEBHOOK_URL",
+        "GOOGLE_CLIENT_ID",
+        "GOOGLE_CLIENT_SECRET",
+        "SAAS_API_TOKEN",
+    ];
+
+    private readonly Dictionary<string, IResourceBuilder<ParameterResource>> _parameters;
+
+    private IntegrationSettings(string environment, Dictionary<string, IResourceBuilder<ParameterResource>> parameters)
+    {
+        Environment = environment;
+        _parameters = parameters;
+    }
+
+    /// <summary><c>sandbox</c> or <c>live</c>.</summary>
+    public string Environment { get; }
+
+    public bool IsSandbox => Environment == "sandbox";
+
+    public IResourceBuilder<ParameterResource> Secret(string name) =>
+        _parameters.TryGetValue(name, out var parameter)
+            ? parameter
+            : throw new ArgumentOutOfRangeException(nameof(name), name, "Not a known secret.");
+
+    public static IntegrationSettings Add(IDistributedApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        var dotEnv = Path.Combine(builder.AppHostDirectory, "..", ".env");
+        if (File.Exists(dotEnv))
+        {
+            // The environment wins: only names it leaves unset are taken from .env.
+            var fromFile = DotEnvFile.Parse(File.ReadAllLines(dotEnv))
+                .Where(pair => string.IsNullOrEmpty(builder.Configuration[pair.Key]))
+                .Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value));
+            builder.Configuration.AddInMemoryCollection(fromFile);
+        }
+
+        var environment = ParseEnvironment(builder.Configuration[EnvironmentVariable]);
+        var values = ResolveSecrets(environment, name => builder.Configuration[name]);
+
+        var parameters = new Dictionary<string, IResourceBuilder<ParameterResource>>();
+        var parameterValues = new Dictionary<string, string?>();
+        foreach (var (name, value) in values)
+        {
+            var parameterName = name.ToLowerInvariant().Replace('_', '-');
+            parameterValues[$"Parameters:{parameterName}"] = value;
+            parameters[name] = builder.AddParameter(parameterName, secret: true);
+        }
+
+        builder.Configuration.AddInMemoryCollection(parameterValues);
+        return new IntegrationSettings(environment, parameters);
+    }
+
+    public static string ParseEnvironment(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "sandbox" => "sandbox",
+        "live" => "live",
+        _ => throw new InvalidOperationException($"{EnvironmentVariable} must be 'sandbox' or 'live', not '{value}'."),
+    };
+
+    /// <summary>
+    /// Returns a value for every secret. Sandbox fills gaps with fresh random values; live refuses to
+    /// start and names every missing variable at once.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ResolveSecrets(string environment, Func<string, string?> lookup)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+
+        var values = new Dictionary<string, string>();
+        var missing = new List<string>();
+        foreach (var name in SecretNames)
+        {
+            var value = lookup(name);
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                values[name] = value.Trim();
+            }
+            else if (environment == "sandbox")
+            {
+                values[name] = SandboxValue(name);
+            }
+            else
+            {
+                missing.Add(name);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{EnvironmentVariable}=live needs these variables, which are not set: {string.Join(", ", missing)}. " +
+                "Set them in the environment or in .env (see .env.example).");
+        }
+
+        return values;
+    }
+
+    private static string SandboxValue(string name)
+    {
+        var random = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        return name switch
+        {
+            "STRIPE_SECRET_KEY" => $"sk_test_sandbox{random}",
+            "STRIPE_WEBHOOK_SECRET" => $"whsec_sandbox{random}",
+            "SLACK_BOT_TOKEN" => $"xoxb-sandbox-{random}",
+            // A relative URL: the worker resolves it against the sandbox, which serves incoming webhooks there.
+            "SLACK_WEBHOOK_URL" => $"/slack/services/T00SANDBOX/B00SANDBOX/{random}",
+            _ => $"sandbox-{random}",
+        };
+    }
+}

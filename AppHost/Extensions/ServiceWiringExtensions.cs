@@ -1,0 +1,40 @@
+namespace Integrations.AppHost;
+
+public static class ServiceWiringExtensions
+{
+    /// <summary>Passes the named secrets to a service as environment variables of the same names.</summary>
+    public static IResourceBuilder<ProjectResource> WithSecrets(
+        this IResourceBuilder<ProjectResource> service, IntegrationSettings settings, params string[] names)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var name in names)
+        {
+            service.WithEnvironment(name, settings.Secret(name));
+        }
+
+        return service.WithEnvironment(IntegrationSettings.EnvironmentVariable, settings.Environment);
+    }
+
+    /// <summary>
+    /// Points a service's provider clients at the sandbox. In live mode nothing is set and the
+    /// services use the providers' real base URLs, their defaults.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithProviders(
+        this IResourceBuilder<ProjectResource> service, IResourceBuilder<ProjectResource>? sandbox)
+    {
+        if (sandbox is null)
+        {
+            return service;
+        }
+
+        var endpoint = sandbox.GetEndpoint("http");
+        return service
+            .WithEnvironment("Providers__Slack__BaseUrl", ReferenceExpression.Create($"{endpoint}/slack/api/"))
+            .WithEnvironment("Providers__Slack__WebhookBaseUrl", ReferenceExpression.Create($"{endpoint}/"))
+            .WithEnvironment("Providers__GitHub__BaseUrl", ReferenceExpression.Create($"{endpoint}/github/"))
+            .WithEnvironment("Providers__Stripe__BaseUrl", ReferenceExpression.Create($"{endpoint}/stripe"))
+            .WithEnvironment("Providers__Google__BaseUrl", ReferenceExpression.Create($"{endpoint}/google/"))
+            .WithReference(sandbox)
+            .WaitFor(sandbox);
+    }
+}

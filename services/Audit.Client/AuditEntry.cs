@@ -1,0 +1,16 @@
+namespace Integrations.Audit.Client;
+
+/// <summary>One thing the automation did, as the caller reports it.</summary>
+/// <param name="Actor">Who acted: a service, a user or an MCP client.</param>
+/// <param name="Provider">The SaaS provider acted on, e.g. <c>slack</c>.</param>
+/// <param name="Action">The business action, e.g. <c>SendMessage</c>.</param>
+/// <param name="Target">What was acted on, e.g. a channel or repository.</param>
+/// <param name="IdempotencyKey">The key that makes the effect happen at most once.</param>
+/// <param name="Status">One of <see cref="AuditStatus"/>.</param>
+public sealed record AuditEntry(
+    string Actor,
+    string Provider,
+    string Action,
+    string Target,
+    string? IdempotencyKey,
+    string Status);

@@ -1,0 +1,14 @@
+using Integrations.Receiver.Apis;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapOpenApi();
+app.MapDefaultEndpoints();
+app.MapWebhooksApi();
+
+app.Run();

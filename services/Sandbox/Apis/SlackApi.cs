@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Integrations.Sandbox.Apis;
+
+/// <summary>
+/// Slack's Web API as connectors see it, under <c>/slack/api/</c>. Like Slack, it answers HTTP 200
+/// with <c>{"ok":false,"error":"…"}</c> for application errors (<c>not_authed</c>,
+/// <c>invalid_auth</c>, <c>channel_not_found</c>, <c>no_text</c>), accepts JSON or form bodies,
+/// and returns the channel id and a unique <c>ts</c>. Incoming webhooks live under
+/// <c>/slack/services/…</c> and answer plain <c>ok</c>, or 404 <c>no_service</c>.
+/// </summary>
+public static class SlackApi
+{
+    private static long s_lastTsMicros;
+
+    public static IEndpointRouteBuilder MapSlackApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/slack/api/chat.postMessage", PostMessage).DisableAntiforgery();
+        app.MapPost("/slack/services/{**path}", PostToIncomingWebhook).DisableAntiforgery();
+        return app;
+    }
+
+    public static async Task<IResult> PostMessage(HttpRequest request, EffectLog effects, IOptions<SandboxOptions> options, TimeProvider time)
+    {
+        var token = request.Headers.Authorization.ToString();
+        if (!token.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return SlackError("not_authed");
+        }
+
+        if (!FixedTimeEquals(token["Bearer ".Length..], options.Value.SlackBotToken))
+        {
+            return SlackError("invalid_auth");
+        }
+
+        var (channel, text) = await ReadArgumentsAsync(request);
+        if (string.IsNullOrWhiteSpace(channel))
+        {
+            return SlackError("channel_not_found");
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return SlackError("no_text");
+        }
+
+        var channelId = ChannelId(channel);
+        var ts = NextTs(time);
+        effects.Record("slack", "message", channelId, text, null, Activity.Current?.TraceId.ToHexString());
+        return Results.Json(new
+        {
+            ok = true,
+            channel = channelId,
+            ts,
+            message = new { type = "message", text, ts, bot_id = "B00SANDBOX" },
+        });
+    }
+
+    public static async Task<IResult> PostToIncomingWebhook(string path, HttpRequest request, EffectLog effects, IOptions<SandboxOptions> options)
+    {
+        var configured = options.Value.SlackWebhookUrl;
+        var expected = Uri.TryCreate(configured, UriKind.Absolute, out var absolute) ? absolute.AbsolutePath : configured;
+        if (expected.Length == 0 || !FixedTimeEquals("/slack/services/" + path, expected))
+        {
+            return Results.Text("no_service", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var (_, text) = await ReadArgumentsAsync(request);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Results.Text("no_text", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        effects.Record("slack", "webhook_message", "incoming-webhook", text, null, Activity.Current?.TraceId.ToHexString());
+        return Results.Text("ok");
+    }
+
+    private static async Task<(string? Channel, string? Text)> ReadArgumentsAsync(HttpRequest request)
+    {
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync();
+            return (form["channel"].ToString(), form["text"].ToString());
+        }
+
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body);
+            var root = document.RootElement;
+            return (Read(root, "channel"), Read(root, "text"));
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+
+        static string? Read(JsonElement root, string name) =>
+            root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+    }
+
+    /// <summary>Slack's error envelope: HTTP 200, <c>ok: false</c>.</summary>
+    private static IResult SlackError(string error) => Results.Json(new { ok = false, error });
+
+    /// <summary>A stable channel id for a channel name, the way Slack turns <c>#general</c> into <c>C…</c>.</summary>
+    internal static string ChannelId(string channel) =>
+        channel.StartsWith('C') && !channel.StartsWith('#')
+            ? channel
+            : "C" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(channel.TrimStart('#'))))[..10];
+
+    /// <summary>Message timestamps are unique and increasing, like Slack's <c>1503435956.000247</c>.</summary>
+    private static string NextTs(TimeProvider time)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+        long last, next;
+        do
+        {
+            last = Interlocked.Read(ref s_lastTsMicros);
+            next = Math.Max(now, last + 1);
+        }
+        while (Interlocked.CompareExchange(ref s_lastTsMicros, next, last) != last);
+
+        return $"{next / 1_000_000}.{next % 1_000_000:D6}";
+    }
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+}

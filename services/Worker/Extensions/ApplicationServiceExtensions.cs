@@ -1,0 +1,47 @@
+using Integrations.Worker;
+using Integrations.Worker.Connectors;
+using Integrations.Worker.Flows;
+using Integrations.Worker.Queue;
+using Integrations.Worker.Slack;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+internal static class ApplicationServiceExtensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDataSource("integrationsdb");
+
+        builder.Services.AddOptions<QueueOptions>()
+            .BindConfiguration(QueueOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<FlowOptions>()
+            .BindConfiguration(FlowOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<SlackOptions>()
+            .BindConfiguration(SlackOptions.SectionName)
+            .Configure(options =>
+            {
+                options.BotToken = builder.Configuration["SLACK_BOT_TOKEN"] ?? options.BotToken;
+                options.IncomingWebhookUrl = builder.Configuration["SLACK_WEBHOOK_URL"] ?? options.IncomingWebhookUrl;
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddHttpClient<SlackWebApiClient>((services, http) =>
+            http.BaseAddress = services.GetRequiredService<IOptions<SlackOptions>>().Value.BaseUrl);
+        builder.Services.AddAuditClient();
+
+        builder.Services.AddSingleton<DeliveryQueue>();
+        builder.Services.AddTransient<SendMessage>();
+        builder.Services.AddTransient<WriteAudit>();
+        builder.Services.AddTransient<IDeliveryFlow, PushSummaryFlow>();
+
+        builder.Services.AddSingleton<DeliveryProcessor>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryProcessor>());
+        builder.Services.AddHealthChecks().AddCheck<DeliveryProcessorHealthCheck>("delivery-processor");
+    }
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Integrations.Worker.Flows;
+using Npgsql;
+
+namespace Integrations.Worker.Queue;
+
+/// <summary>
+/// Drains the delivery queue: claim, run the matching flow under the trace the receiver started,
+/// then complete or fail the delivery. Flows may throw; a <see cref="PermanentFlowException"/>
+/// dead-letters at once, anything else is retried on the <see cref="RetrySchedule"/>.
+/// </summary>
+public sealed class DeliveryProcessor(
+    DeliveryQueue queue,
+    IServiceScopeFactory scopes,
+    ILogger<DeliveryProcessor> logger) : BackgroundService
+{
+    public static readonly ActivitySource ActivitySource = new(Extensions.TelemetryPrefix + "Worker");
+
+    /// <summary>The last time the loop made progress or found nothing to do; read by the health check.</summary>
+    public DateTimeOffset LastHeartbeat { get; private set; } = DateTimeOffset.UtcNow;
+
+    public Exception? LastError { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        NpgsqlConnection? listener = null;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                listener ??= await queue.OpenListenerAsync(stoppingToken);
+                while (await queue.ClaimAsync(stoppingToken) is { } delivery)
+                {
+                    await ProcessAsync(delivery, stoppingToken);
+                    LastHeartbeat = DateTimeOffset.UtcNow;
+                }
+
+                LastHeartbeat = DateTimeOffset.UtcNow;
+                LastError = null;
+                await queue.WaitForWorkAsync(listener, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                LastError = ex;
+                WorkerLog.QueueUnavailable(logger, ex);
+                if (listener is not null)
+                {
+                    await listener.DisposeAsync();
+                    listener = null;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+
+        if (listener is not null)
+        {
+            await listener.DisposeAsync();
+        }
+    }
+
+    private async Task ProcessAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
+    {
+        // The receiver stored its trace context with the delivery: continue that trace across the queue.
+        ActivityContext.TryParse(delivery.TraceParent, delivery.TraceState, isRemote: true, out var parent);
+        using var activity = ActivitySource.StartActivity($"process {delivery.Provider} {delivery.EventType}", ActivityKind.Consumer, parent);
+        activity?.SetTag("integrations.provider", delivery.Provider);
+        activity?.SetTag("integrations.delivery_id", delivery.DeliveryId);
+        activity?.SetTag("integrations.attempt", delivery.Attempt);
+
+        await using var scope = scopes.CreateAsyncScope();
+        var flow = scope.ServiceProvider.GetServices<IDeliveryFlow>()
+            .FirstOrDefault(candidate => candidate.Handles(delivery.Provider, delivery.EventType));
+        try
+        {
+            if (flow is null)
+            {
+                WorkerLog.Unhandled(logger, delivery.Provider, delivery.EventType, delivery.DeliveryId);
+            }
+            else
+            {
+                await flow.RunAsync(delivery, cancellationToken);
+            }
+
+            await queue.CompleteAsync(delivery, cancellationToken);
+            WorkerLog.Processed(logger, delivery.Provider, delivery.DeliveryId, delivery.EventType, delivery.Attempt);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            activity?.AddException(ex);
+            activity?.SetStatus(ActivityStatusCode.Error);
+            var state = await queue.FailAsync(delivery, $"{ex.GetType().Name}: {ex.Message}", ex is PermanentFlowException, cancellationToken);
+            WorkerLog.DeliveryFailed(logger, delivery.Provider, delivery.DeliveryId, delivery.Attempt, state, ex);
+        }
+    }
+}

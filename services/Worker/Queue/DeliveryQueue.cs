@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Integrations.Worker.Queue;
+
+/// <summary>
+/// The worker's side of the <c>deliveries</c> table, which is the queue. Claiming is one statement:
+/// the oldest due row is locked with <c>FOR UPDATE SKIP LOCKED</c>, so competing workers never take
+/// the same row, and leased until <c>now() + Lease</c>. A row whose lease ran out (its worker
+/// crashed) is due again. Completion and failure only touch rows still in <c>processing</c> under
+/// the claimed attempt, so a worker that lost its lease cannot overwrite a newer owner's result.
+/// </summary>
+public sealed class DeliveryQueue(NpgsqlDataSource dataSource, IOptions<QueueOptions> options)
+{
+    public const string NotifyChannel = "deliveries";
+
+    public async Task<ClaimedDelivery?> ClaimAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE deliveries
+            SET state = 'processing', attempts = attempts + 1, lease_until = now() + $1
+            WHERE id = (
+                SELECT id FROM deliveries
+                WHERE (state IN ('received', 'failed') AND next_attempt_at <= now())
+                   OR (state = 'processing' AND lease_until < now())
+                ORDER BY next_attempt_at
+                LIMIT 1
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id, provider, delivery_id, event_type, body, traceparent, tracestate, attempts
+            """);
+        command.Parameters.Add(new() { Value = options.Value.Lease });
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new ClaimedDelivery(
+            reader.GetInt64(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.GetFieldValue<byte[]>(4),
+            reader.IsDBNull(5) ? null : reader.GetString(5),
+            reader.IsDBNull(6) ? null : reader.GetString(6),
+            reader.GetInt32(7));
+    }
+
+    public async Task CompleteAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE deliveries
+            SET state = 'done', completed_at = now(), lease_until = NULL, last_error = NULL
+            WHERE id = $1 AND state = 'processing' AND attempts = $2
+            """);
+        command.Parameters.Add(new() { Value = delivery.Id });
+        command.Parameters.Add(new() { Value = delivery.Attempt });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records a failed attempt: retried later, or dead-lettered when permanent or out of attempts.</summary>
+    public async Task<string> FailAsync(ClaimedDelivery delivery, string error, bool permanent, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var dead = permanent || delivery.Attempt >= settings.MaxAttempts;
+        var delay = RetrySchedule.DelayFor(delivery.Attempt, settings.BaseRetryDelay, settings.MaxRetryDelay, Random.Shared);
+
+        await using var command = dataSource.CreateCommand("""
+            UPDATE deliveries
+            SET state = $3, next_attempt_at = now() + $4, lease_until = NULL, last_error = $5
+            WHERE id = $1 AND state = 'processing' AND attempts = $2
+            """);
+        command.Parameters.Add(new() { Value = delivery.Id });
+        command.Parameters.Add(new() { Value = delivery.Attempt });
+        command.Parameters.Add(new() { Value = dead ? "dead" : "failed" });
+        command.Parameters.Add(new() { Value = delay });
+        command.Parameters.Add(new() { Value = error.Length > 2000 ? error[..2000] : error });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return dead ? "dead" : "failed";
+    }
+
+    /// <summary>
+    /// Waits until a new delivery is announced (<c>NOTIFY deliveries</c>) or the poll interval passes,
+    /// whichever comes first. Polling is the safety net: a missed notification delays work, never loses it.
+    /// </summary>
+    public async Task WaitForWorkAsync(NpgsqlConnection listener, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        await listener.WaitAsync(options.Value.PollInterval, cancellationToken);
+    }
+
+    public async Task<NpgsqlConnection> OpenListenerAsync(CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var listen = new NpgsqlCommand($"LISTEN {NotifyChannel}", connection);
+        await listen.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+}

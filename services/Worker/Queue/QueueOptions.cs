@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Integrations.Worker.Queue;
+
+public sealed class QueueOptions
+{
+    public const string SectionName = "Queue";
+
+    /// <summary>How long a claimed delivery stays owned before another worker may reclaim it. Default 2 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The longest wait for new work when no notification arrives. Default 1 second.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Attempts before a delivery is dead-lettered. Default 8.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The first retry delay; each later one doubles, with full jitter. Default 2 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan BaseRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest retry delay. Default 5 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "06:00:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+}

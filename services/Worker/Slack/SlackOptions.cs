@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Integrations.Worker.Slack;
+
+/// <summary>Bound from <c>Providers:Slack</c>; the token comes from <c>SLACK_BOT_TOKEN</c>.</summary>
+public sealed class SlackOptions
+{
+    public const string SectionName = "Providers:Slack";
+
+    /// <summary>The Web API base URL. Default <c>https://slack.com/api/</c>; the AppHost points it at the sandbox.</summary>
+    [Required]
+    public Uri BaseUrl { get; set; } = new("https://slack.com/api/");
+
+    /// <summary>Where a relative incoming-webhook URL is resolved. Default <c>https://hooks.slack.com/</c>.</summary>
+    [Required]
+    public Uri WebhookBaseUrl { get; set; } = new("https://hooks.slack.com/");
+
+    /// <summary>The bot token (<c>xoxb-…</c>) from <c>SLACK_BOT_TOKEN</c>.</summary>
+    [Required(ErrorMessage = "SLACK_BOT_TOKEN is not set.")]
+    public string BotToken { get; set; } = "";
+
+    /// <summary>The incoming webhook URL from <c>SLACK_WEBHOOK_URL</c>; optional.</summary>
+    public string? IncomingWebhookUrl { get; set; }
+}

@@ -1,0 +1,16 @@
+namespace Integrations.Worker;
+
+internal static partial class WorkerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Processed {Provider} delivery {DeliveryId} ({EventType}) on attempt {Attempt}")]
+    public static partial void Processed(ILogger logger, string provider, string deliveryId, string eventType, int attempt);
+
+    [LoggerMessage(2, LogLevel.Warning, "Delivery {Provider}/{DeliveryId} failed on attempt {Attempt}; next state {State}")]
+    public static partial void DeliveryFailed(ILogger logger, string provider, string deliveryId, int attempt, string state, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Information, "No flow handles {Provider} {EventType} deliveries; {DeliveryId} is marked done")]
+    public static partial void Unhandled(ILogger logger, string provider, string eventType, string deliveryId);
+
+    [LoggerMessage(4, LogLevel.Error, "The delivery queue is unreachable; retrying")]
+    public static partial void QueueUnavailable(ILogger logger, Exception exception);
+}

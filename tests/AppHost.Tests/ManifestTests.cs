@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+
+namespace Integrations.AppHost.Tests;
+
+/// <summary>Deployers generate the Aspire manifest: it must describe Redis and PostgreSQL as containers and every service as a project.</summary>
+public sealed class ManifestTests
+{
+    [Fact]
+    public async Task ManifestDescribesContainersForInfrastructureAndProjectsForAllServices()
+    {
+        var output = Path.Combine(Directory.CreateTempSubdirectory("integrations-manifest-").FullName, "aspire-manifest.json");
+        var configuration = typeof(ManifestTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { "run", "--project", Projects.AppHost.ProjectPath, "--no-build", "-c", configuration, "--", "--publisher", "manifest", "--output-path", output },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        Assert.True(process.ExitCode == 0, $"Manifest generation failed ({process.ExitCode}): {await stdout}{await stderr}");
+
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(output));
+        var resources = manifest.RootElement.GetProperty("resources");
+
+        Assert.Equal("container.v0", resources.GetProperty("cache").GetProperty("type").GetString());
+        Assert.Equal("container.v0", resources.GetProperty("pg").GetProperty("type").GetString());
+        Assert.Contains("auditdb", resources.EnumerateObject().Select(r => r.Name));
+        foreach (var service in StackFixture.Services)
+        {
+            Assert.Equal("project.v0", resources.GetProperty(service).GetProperty("type").GetString());
+        }
+
+        // Secrets reach the manifest as secret parameters, never as values.
+        var parameter = resources.GetProperty("github-webhook-secret");
+        Assert.Equal("parameter.v0", parameter.GetProperty("type").GetString());
+        Assert.True(parameter.GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+    }
+}

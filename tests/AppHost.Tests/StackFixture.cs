@@ -1,0 +1,105 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Integrations.AppHost.Tests;
+
+/// <summary>
+/// Starts the real AppHost once for every test in the <see cref="StackCollection"/>, with throwaway
+/// data directories and a known GitHub webhook secret, and waits until every service is healthy.
+/// Redis and PostgreSQL are real: containers where a runtime answers, local processes otherwise.
+/// </summary>
+public sealed class StackFixture : IAsyncLifetime
+{
+    public const string GitHubWebhookSecret = "test-github-webhook-secret";
+
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
+
+    public static readonly string[] Services = ["receiver", "gate", "worker", "broker", "audit", "sandbox"];
+
+    private readonly DirectoryInfo _dataDirectory = Directory.CreateTempSubdirectory("integrations-tests-");
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
+
+    public async Task InitializeAsync()
+    {
+        // PostgreSQL runs as the postgres user when tests run as root; it must reach the data directory.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_dataDirectory.FullName, (UnixFileMode)0b111_101_101);
+        }
+
+        using var cts = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [$"Infra:DataDirectory={_dataDirectory.FullName}", $"GITHUB_WEBHOOK_SECRET={GitHubWebhookSecret}", "INTEGRATION_ENV=sandbox"],
+            cts.Token);
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+
+        _app = await builder.BuildAsync(cts.Token).WaitAsync(StartTimeout, cts.Token);
+        await _app.StartAsync(cts.Token).WaitAsync(StartTimeout, cts.Token);
+        foreach (var service in Services)
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token).WaitAsync(StartTimeout, cts.Token);
+        }
+    }
+
+    public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)
+    {
+        var connectionString = await App.GetConnectionStringAsync(database)
+            ?? throw new InvalidOperationException($"No connection string for {database}.");
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>Polls until <paramref name="probe"/> returns a value, or fails the test after <see cref="StepTimeout"/>.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what) where T : class
+    {
+        var deadline = DateTime.UtcNow + StepTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+
+        throw new TimeoutException($"Timed out after {StepTimeout.TotalSeconds} s waiting for {what}.");
+    }
+
+    public async Task<List<T>> GetJsonAsync<T>(string resource, string path)
+    {
+        using var http = App.CreateHttpClient(resource);
+        return await http.GetFromJsonAsync<List<T>>(path) ?? [];
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        try
+        {
+            _dataDirectory.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A process that outlived the app may still hold a file; the OS cleans /tmp later.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class StackCollection : ICollectionFixture<StackFixture>
+{
+    public const string Name = "stack";
+}
