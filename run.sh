@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Starts the whole Integrations stack (AppHost, six services, Redis, PostgreSQL) and prints the
+# Aspire dashboard URL with its login token. Ctrl+C stops everything; data stays in .data/.
+set -euo pipefail
+cd "$(dirname "$0")"
+bash scripts/prerequisites.sh
+
+# No development certificate exists on a fresh machine, so the dashboard is served over plain HTTP.
+export ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
+
+# PostgreSQL refuses to run as root, so as root it runs as the postgres user, which must be able
+# to reach the data folder. If this checkout sits somewhere it cannot (e.g. under /root), keep the
+# data in /var/lib/integrations instead.
+if [ "$(id -u)" = "0" ] && [ -z "${Infra__DataDirectory:-}" ] && ! runuser -u postgres -- test -x "$PWD" 2>/dev/null; then
+  export Infra__DataDirectory="/var/lib/integrations/$(basename "$PWD")"
+  mkdir -p "$Infra__DataDirectory"
+  echo "Data folder: $Infra__DataDirectory (the postgres user cannot reach $PWD)"
+fi
+
+exec dotnet run --project AppHost --launch-profile http "$@"
