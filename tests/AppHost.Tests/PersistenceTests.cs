@@ -1,0 +1,94 @@
+using System.Net.Http.Json;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Integrations.AppHost.Tests;
+
+/// <summary>
+/// Stopping and starting the stack keeps audit rows, queued deliveries and Redis data, because the
+/// local servers keep their data (and their generated passwords) in the data directory.
+/// </summary>
+public sealed class PersistenceTests : IDisposable
+{
+    private readonly DirectoryInfo _dataDirectory = Directory.CreateTempSubdirectory("integrations-persistence-");
+
+    [Fact]
+    public async Task DataSurvivesARestartOfTheStack()
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_dataDirectory.FullName, (UnixFileMode)0b111_101_101);
+        }
+
+        var marker = Guid.NewGuid().ToString("N");
+
+        await using (var first = await StartAsync())
+        {
+            using var audit = first.CreateHttpClient("audit");
+            using var written = await audit.PostAsJsonAsync("/api/audit", new
+            {
+                actor = "tests", provider = "slack", action = "SendMessage", target = "#persistence",
+                idempotencyKey = $"tests:{marker}:send_message", status = "succeeded",
+            });
+            written.EnsureSuccessStatusCode();
+
+            await using var db = new NpgsqlConnection(await first.GetConnectionStringAsync("integrationsdb"));
+            await db.OpenAsync();
+            // A queued delivery that no worker may take yet: it must still be queued after the restart.
+            await using var queue = new NpgsqlCommand("""
+                INSERT INTO deliveries (provider, delivery_id, event_type, headers, body, next_attempt_at)
+                VALUES ('github', $1, 'push', '{}', '\x7b7d', now() + interval '1 day')
+                """, db)
+            {
+                Parameters = { new() { Value = marker } },
+            };
+            await queue.ExecuteNonQueryAsync();
+
+            await using var redis = await ConnectionMultiplexer.ConnectAsync((await first.GetConnectionStringAsync("cache"))!);
+            await redis.GetDatabase().StringSetAsync($"persistence:{marker}", "kept");
+        }
+
+        await using var second = await StartAsync();
+
+        using var auditAgain = second.CreateHttpClient("audit");
+        var rows = await auditAgain.GetFromJsonAsync<List<System.Text.Json.JsonElement>>($"/api/audit?idempotencyKey=tests:{marker}:send_message");
+        Assert.Single(rows!);
+
+        await using var dbAgain = new NpgsqlConnection(await second.GetConnectionStringAsync("integrationsdb"));
+        await dbAgain.OpenAsync();
+        await using var state = new NpgsqlCommand("SELECT state FROM deliveries WHERE delivery_id = $1", dbAgain)
+        {
+            Parameters = { new() { Value = marker } },
+        };
+        Assert.Equal("received", await state.ExecuteScalarAsync());
+
+        await using var redisAgain = await ConnectionMultiplexer.ConnectAsync((await second.GetConnectionStringAsync("cache"))!);
+        Assert.Equal("kept", (string?)await redisAgain.GetDatabase().StringGetAsync($"persistence:{marker}"));
+    }
+
+    private async Task<DistributedApplication> StartAsync()
+    {
+        using var cts = new CancellationTokenSource(StackFixture.StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [$"Infra:DataDirectory={_dataDirectory.FullName}", "Infra:Mode=local"], cts.Token);
+        var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("audit", cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("cache", cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
+        return app;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _dataDirectory.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
