@@ -12,6 +12,12 @@ namespace Integrations.AppHost.Tests;
 public sealed class StackFixture : IAsyncLifetime
 {
     public const string GitHubWebhookSecret = "test-github-webhook-secret";
+    /// <summary>A second active GitHub secret: the one being rotated out.</summary>
+    public const string OldGitHubWebhookSecret = "test-github-webhook-secret-old";
+    public const string StripeWebhookSecret = "whsec_test_stripe_webhook_secret";
+    public const string SlackSigningSecret = "test-slack-signing-secret";
+    /// <summary>The secret of <c>acme</c>, a Standard Webhooks source configured only for tests.</summary>
+    public const string AcmeWebhookSecret = "whsec_dGVzdC1hY21lLXN0YW5kYXJkLXdlYmhvb2tzLWtleQ==";
 
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
@@ -33,8 +39,18 @@ public sealed class StackFixture : IAsyncLifetime
 
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"Infra:DataDirectory={_dataDirectory.FullName}", $"GITHUB_WEBHOOK_SECRET={GitHubWebhookSecret}", "INTEGRATION_ENV=sandbox"],
+            [
+                $"Infra:DataDirectory={_dataDirectory.FullName}",
+                "INTEGRATION_ENV=sandbox",
+                $"GITHUB_WEBHOOK_SECRET={GitHubWebhookSecret}",
+                $"STRIPE_WEBHOOK_SECRET={StripeWebhookSecret}",
+                $"SLACK_SIGNING_SECRET={SlackSigningSecret}",
+            ],
             cts.Token);
+        builder.CreateResourceBuilder<ProjectResource>("receiver")
+            .WithEnvironment("Receiver__Sources__github__Secrets__0", OldGitHubWebhookSecret)
+            .WithEnvironment("Receiver__Sources__acme__Scheme", "standard")
+            .WithEnvironment("Receiver__Sources__acme__Secrets__0", AcmeWebhookSecret);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
 
         _app = await builder.BuildAsync(cts.Token).WaitAsync(StartTimeout, cts.Token);
@@ -69,6 +85,18 @@ public sealed class StackFixture : IAsyncLifetime
         }
 
         throw new TimeoutException($"Timed out after {StepTimeout.TotalSeconds} s waiting for {what}.");
+    }
+
+    public async Task<long> ScalarAsync(string database, string sql, params object[] parameters)
+    {
+        await using var connection = await OpenDatabaseAsync(database);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task<List<T>> GetJsonAsync<T>(string resource, string path)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Integrations.Receiver.Verification;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -8,17 +7,14 @@ using Microsoft.Net.Http.Headers;
 namespace Integrations.Receiver.Apis;
 
 /// <summary>
-/// <c>POST /webhooks/{source}</c>. Order matters: the source is looked up, the headers and content
-/// type checked, the raw body read within the source's limit, the signature verified over those
-/// exact bytes, and only then is the body parsed as JSON. The delivery is stored (committed) before
-/// 202 is returned. Every refusal is a problem details response that names what was wrong and
-/// never echoes a secret or the expected signature.
+/// <c>POST /webhooks/{source}</c>. The order is the contract: unknown source 404, wrong content
+/// type 415, missing or malformed headers 400, body over the source's limit 413, bad signature or
+/// stale timestamp 401, valid signature over something that is not a JSON event 400. Only then is
+/// the delivery stored (committed) and 202 returned; a repeat gets 200 with <c>duplicate: true</c>.
+/// Every refusal is problem details and never echoes a secret or an expected signature.
 /// </summary>
 public static class WebhooksApi
 {
-    private static readonly string[] s_replayHeaders =
-        ["Content-Type", "User-Agent", "X-GitHub-Event", "X-GitHub-Delivery", "X-GitHub-Hook-ID", GitHubSignature.HeaderName];
-
     public static RouteGroupBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("webhooks");
@@ -26,61 +22,96 @@ public static class WebhooksApi
         return api;
     }
 
-    public static async Task<Results<Accepted<DeliveryAccepted>, Ok<DeliveryAccepted>, ProblemHttpResult>> ReceiveWebhook(
+    public static async Task<Results<Accepted<DeliveryAccepted>, Ok<DeliveryAccepted>, Ok<SlackChallenge>, ProblemHttpResult>> ReceiveWebhook(
         string source,
         HttpRequest request,
         IOptionsMonitor<ReceiverOptions> options,
+        IEnumerable<IWebhookScheme> schemes,
         DeliveryStore store,
+        ReceiverMetrics metrics,
+        TimeProvider time,
+        ILogger<DeliveryStore> logger,
         CancellationToken cancellationToken)
     {
-        if (!options.CurrentValue.Sources.TryGetValue(source, out var sourceOptions) || !string.Equals(source, "github", StringComparison.OrdinalIgnoreCase))
+        var started = time.GetTimestamp();
+        var provider = source.ToLowerInvariant();
+        var result = await HandleAsync(provider, request, options.CurrentValue, schemes, store, time, cancellationToken);
+        var status = result.Result switch
         {
-            return Problem(StatusCodes.Status404NotFound, "Unknown webhook source.", $"No webhook source is named '{source}'.");
+            ProblemHttpResult problem => problem.StatusCode,
+            Accepted<DeliveryAccepted> => StatusCodes.Status202Accepted,
+            _ => StatusCodes.Status200OK,
+        };
+        if (result.Result is ProblemHttpResult refused)
+        {
+            ReceiverLog.Refused(logger, provider, refused.StatusCode, refused.ProblemDetails.Title ?? "");
+        }
+
+        metrics.RecordAck(options.CurrentValue.Sources.ContainsKey(provider) ? provider : "unknown", status, time.GetElapsedTime(started));
+        return result;
+    }
+
+    private static async Task<Results<Accepted<DeliveryAccepted>, Ok<DeliveryAccepted>, Ok<SlackChallenge>, ProblemHttpResult>> HandleAsync(
+        string provider,
+        HttpRequest request,
+        ReceiverOptions options,
+        IEnumerable<IWebhookScheme> schemes,
+        DeliveryStore store,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (!options.Sources.TryGetValue(provider, out var source) || schemes.FirstOrDefault(s => s.Name == source.Scheme) is not { } scheme)
+        {
+            return Problem(new Rejection(StatusCodes.Status404NotFound, "Unknown webhook source.", "No webhook source has that name."));
         }
 
         if (!IsJson(request.ContentType))
         {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type.", "Webhook bodies must be application/json.");
+            return Problem(new Rejection(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type.", "Webhook bodies must be application/json."));
         }
 
-        var eventType = request.Headers["X-GitHub-Event"].ToString();
-        var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
-        var signature = GitHubSignature.ParseHeader(request.Headers[GitHubSignature.HeaderName].ToString());
-        if (eventType.Length is 0 or > 100 || deliveryId.Length is 0 or > 255)
+        if (scheme.CheckHeaders(request.Headers) is { } badHeaders)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Missing or malformed headers.", "X-GitHub-Event and X-GitHub-Delivery are required.");
+            return Problem(badHeaders);
         }
 
-        if (signature is null)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Missing or malformed headers.", $"{GitHubSignature.HeaderName} must be 'sha256=' followed by 64 hex digits.");
-        }
-
-        var body = await RawBody.ReadAsync(request, sourceOptions.MaxBodyBytes, cancellationToken);
+        var body = await RawBody.ReadAsync(request, source.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Body too large.", $"The '{source}' source accepts at most {sourceOptions.MaxBodyBytes} bytes.");
+            return Problem(new Rejection(StatusCodes.Status413PayloadTooLarge, "Body too large.", $"This source accepts at most {source.MaxBodyBytes} bytes."));
         }
 
-        if (!GitHubSignature.Verify(body, signature, sourceOptions.Secrets))
+        var verification = scheme.Verify(request.Headers, body, source.Secrets, new WebhookContext(time.GetUtcNow(), options.Environment));
+        if (verification.Rejection is { } rejection)
         {
-            return Problem(StatusCodes.Status401Unauthorized, "Invalid signature.", $"{GitHubSignature.HeaderName} does not match the body.");
+            return Problem(rejection);
         }
 
-        if (!IsJsonDocument(body))
+        if (verification.Challenge is { } challenge)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Body is not JSON.", "The signature is valid but the body is not a JSON document.");
+            return TypedResults.Ok(new SlackChallenge(challenge));
         }
 
-        var headers = s_replayHeaders
+        var delivery = verification.Delivery!;
+        var headers = scheme.ReplayHeaders
             .Where(name => request.Headers.ContainsKey(name))
             .ToDictionary(name => name, name => request.Headers[name].ToString(), StringComparer.OrdinalIgnoreCase);
-        var result = await store.StoreAsync(new InboundDelivery("github", deliveryId, eventType, headers, body), cancellationToken);
+
+        StoreResult stored;
+        try
+        {
+            stored = await store.StoreAsync(new InboundDelivery(provider, delivery.DeliveryId, delivery.EventType, headers, body), cancellationToken);
+        }
+        catch (StorageUnavailableException)
+        {
+            return Problem(new Rejection(StatusCodes.Status503ServiceUnavailable, "Delivery store unavailable.", "The delivery was not stored; retry later."));
+        }
 
         var traceId = Activity.Current?.TraceId.ToHexString();
-        return result.Duplicate
-            ? TypedResults.Ok(new DeliveryAccepted("github", deliveryId, Duplicate: true, traceId))
-            : TypedResults.Accepted($"/deliveries/github/{deliveryId}", new DeliveryAccepted("github", deliveryId, Duplicate: false, traceId));
+        var accepted = new DeliveryAccepted(provider, delivery.DeliveryId, stored.Duplicate, traceId);
+        return stored.Duplicate
+            ? TypedResults.Ok(accepted)
+            : TypedResults.Accepted($"/deliveries/{provider}/{Uri.EscapeDataString(delivery.DeliveryId)}", accepted);
     }
 
     private static bool IsJson(string? contentType) =>
@@ -88,21 +119,11 @@ public static class WebhooksApi
         && (mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
-    private static bool IsJsonDocument(byte[] body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    private static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(title: title, detail: detail, statusCode: status);
+    private static ProblemHttpResult Problem(Rejection rejection) =>
+        TypedResults.Problem(title: rejection.Title, detail: rejection.Detail, statusCode: rejection.Status);
 }
 
 public sealed record DeliveryAccepted(string Provider, string DeliveryId, bool Duplicate, string? TraceId);
+
+/// <summary>The answer Slack expects to a <c>url_verification</c> request.</summary>
+public sealed record SlackChallenge(string Challenge);

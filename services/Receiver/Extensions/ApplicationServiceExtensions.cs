@@ -1,4 +1,6 @@
 using Integrations.Receiver;
+using Integrations.Receiver.Verification;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -8,13 +10,30 @@ internal static class ApplicationServiceExtensions
     {
         builder.AddNpgsqlDataSource("integrationsdb");
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ReceiverMetrics>();
         builder.Services.AddSingleton<DeliveryStore>();
+        builder.Services.AddSingleton<DeliveryQueries>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryStore>());
+
+        builder.Services.AddSingleton<IWebhookScheme, GitHubSignature>();
+        builder.Services.AddSingleton<IWebhookScheme, StripeSignature>();
+        builder.Services.AddSingleton<IWebhookScheme, SlackSignature>();
+        builder.Services.AddSingleton<IWebhookScheme, StandardWebhooksSignature>();
 
         builder.Services.AddOptions<ReceiverOptions>()
             .BindConfiguration(ReceiverOptions.SectionName)
             .Configure(options => options.AddSecretsFromEnvironment(builder.Configuration))
-            .Validate(options => options.Sources.Values.All(source => source.Secrets.Count > 0),
-                "Every webhook source needs at least one secret (e.g. GITHUB_WEBHOOK_SECRET).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ReceiverOptions>, ReceiverOptionsValidator>();
+    }
+
+    private sealed class ReceiverOptionsValidator : IValidateOptions<ReceiverOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ReceiverOptions options)
+        {
+            var failures = options.Validate().ToList();
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
     }
 }

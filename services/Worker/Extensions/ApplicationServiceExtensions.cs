@@ -38,7 +38,9 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddTransient<SendMessage>();
         builder.Services.AddTransient<WriteAudit>();
+        builder.Services.AddTransient<RecordPaymentEvent>();
         builder.Services.AddTransient<IDeliveryFlow, PushSummaryFlow>();
+        builder.Services.AddTransient<IDeliveryFlow, StripeCustomerFlow>();
 
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryProcessor>());

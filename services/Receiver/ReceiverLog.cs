@@ -1,0 +1,10 @@
+namespace Integrations.Receiver;
+
+internal static partial class ReceiverLog
+{
+    [LoggerMessage(1, LogLevel.Error, "Storing a batch of {Count} deliveries failed; each caller answers 503")]
+    public static partial void StoreFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(2, LogLevel.Information, "Refused a {Source} webhook: {Status} {Title}")]
+    public static partial void Refused(ILogger logger, string source, int status, string title);
+}
