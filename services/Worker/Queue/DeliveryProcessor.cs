@@ -1,17 +1,20 @@
 using System.Diagnostics;
 using Integrations.Worker.Flows;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Integrations.Worker.Queue;
 
 /// <summary>
-/// Drains the delivery queue: claim, run the matching flow under the trace the receiver started,
+/// Drains the delivery queue with <see cref="QueueOptions.Concurrency"/> loops (competing consumers,
+/// like further worker replicas): claim, run the matching flow under the trace the receiver started,
 /// then complete or fail the delivery. Flows may throw; a <see cref="PermanentFlowException"/>
 /// dead-letters at once, anything else is retried on the <see cref="RetrySchedule"/>.
 /// </summary>
 public sealed class DeliveryProcessor(
     DeliveryQueue queue,
     IServiceScopeFactory scopes,
+    IOptions<QueueOptions> options,
     ILogger<DeliveryProcessor> logger) : BackgroundService
 {
     public static readonly ActivitySource ActivitySource = new(Extensions.TelemetryPrefix + "Worker");
@@ -21,14 +24,48 @@ public sealed class DeliveryProcessor(
 
     public Exception? LastError { get; private set; }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        NpgsqlConnection? listener = null;
+        var signal = new WorkSignal();
+        var loops = Enumerable.Range(0, options.Value.Concurrency).Select(_ => ProcessLoopAsync(signal, stoppingToken));
+        return Task.WhenAll([ListenLoopAsync(signal, stoppingToken), .. loops]);
+    }
+
+    /// <summary>
+    /// Turns <c>NOTIFY deliveries</c> into a wake-up for the processing loops. They also poll, so a
+    /// lost notification or a broken listener delays work by one poll interval, never loses it.
+    /// </summary>
+    private async Task ListenLoopAsync(WorkSignal signal, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                listener ??= await queue.OpenListenerAsync(stoppingToken);
+                await using var listener = await queue.OpenListenerAsync(stoppingToken);
+                listener.Notification += (_, _) => signal.Pulse();
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await listener.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                WorkerLog.QueueUnavailable(logger, ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    private async Task ProcessLoopAsync(WorkSignal signal, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
                 while (await queue.ClaimAsync(stoppingToken) is { } delivery)
                 {
                     await ProcessAsync(delivery, stoppingToken);
@@ -37,29 +74,18 @@ public sealed class DeliveryProcessor(
 
                 LastHeartbeat = DateTimeOffset.UtcNow;
                 LastError = null;
-                await queue.WaitForWorkAsync(listener, stoppingToken);
+                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                break;
+                return;
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
             {
                 LastError = ex;
                 WorkerLog.QueueUnavailable(logger, ex);
-                if (listener is not null)
-                {
-                    await listener.DisposeAsync();
-                    listener = null;
-                }
-
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
-        }
-
-        if (listener is not null)
-        {
-            await listener.DisposeAsync();
         }
     }
 

@@ -6,8 +6,8 @@ namespace Integrations.Worker.Queue;
 /// <summary>
 /// The worker's side of the <c>deliveries</c> table, which is the queue. Claiming is one statement:
 /// the oldest due row is locked with <c>FOR UPDATE SKIP LOCKED</c>, so competing workers never take
-/// the same row, and leased until <c>now() + Lease</c>. A row whose lease ran out (its worker
-/// crashed) is due again. Completion and failure only touch rows still in <c>processing</c> under
+/// the same row, and leased by moving its <c>next_attempt_at</c> to <c>now() + Lease</c>. A row whose
+/// lease ran out (its worker crashed) is simply due again, so one indexed predicate finds all work. Completion and failure only touch rows still in <c>processing</c> under
 /// the claimed attempt, so a worker that lost its lease cannot overwrite a newer owner's result.
 /// </summary>
 public sealed class DeliveryQueue(NpgsqlDataSource dataSource, IOptions<QueueOptions> options)
@@ -18,11 +18,10 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, IOptions<QueueOpt
     {
         await using var command = dataSource.CreateCommand("""
             UPDATE deliveries
-            SET state = 'processing', attempts = attempts + 1, lease_until = now() + $1
+            SET state = 'processing', attempts = attempts + 1, next_attempt_at = now() + $1
             WHERE id = (
                 SELECT id FROM deliveries
-                WHERE (state IN ('received', 'failed') AND next_attempt_at <= now())
-                   OR (state = 'processing' AND lease_until < now())
+                WHERE state IN ('received', 'failed', 'processing') AND next_attempt_at <= now()
                 ORDER BY next_attempt_at
                 LIMIT 1
                 FOR UPDATE SKIP LOCKED)
@@ -51,7 +50,7 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, IOptions<QueueOpt
     {
         await using var command = dataSource.CreateCommand("""
             UPDATE deliveries
-            SET state = 'done', completed_at = now(), lease_until = NULL, last_error = NULL
+            SET state = 'done', completed_at = now(), last_error = NULL
             WHERE id = $1 AND state = 'processing' AND attempts = $2
             """);
         command.Parameters.Add(new() { Value = delivery.Id });
@@ -68,7 +67,7 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, IOptions<QueueOpt
 
         await using var command = dataSource.CreateCommand("""
             UPDATE deliveries
-            SET state = $3, next_attempt_at = now() + $4, lease_until = NULL, last_error = $5
+            SET state = $3, next_attempt_at = now() + $4, last_error = $5
             WHERE id = $1 AND state = 'processing' AND attempts = $2
             """);
         command.Parameters.Add(new() { Value = delivery.Id });
@@ -78,16 +77,6 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, IOptions<QueueOpt
         command.Parameters.Add(new() { Value = error.Length > 2000 ? error[..2000] : error });
         await command.ExecuteNonQueryAsync(cancellationToken);
         return dead ? "dead" : "failed";
-    }
-
-    /// <summary>
-    /// Waits until a new delivery is announced (<c>NOTIFY deliveries</c>) or the poll interval passes,
-    /// whichever comes first. Polling is the safety net: a missed notification delays work, never loses it.
-    /// </summary>
-    public async Task WaitForWorkAsync(NpgsqlConnection listener, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(listener);
-        await listener.WaitAsync(options.Value.PollInterval, cancellationToken);
     }
 
     public async Task<NpgsqlConnection> OpenListenerAsync(CancellationToken cancellationToken)

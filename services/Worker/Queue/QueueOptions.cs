@@ -14,6 +14,10 @@ public sealed class QueueOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Deliveries processed at once by this worker. Default 8.</summary>
+    [Range(1, 64)]
+    public int Concurrency { get; set; } = 8;
+
     /// <summary>Attempts before a delivery is dead-lettered. Default 8.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 8;

@@ -2,6 +2,8 @@
 -- delivery is never lost. The table is also the work queue: workers claim rows with
 -- FOR UPDATE SKIP LOCKED under a lease, and a lease that runs out (a crashed worker) makes the
 -- row claimable again. (provider, delivery_id) is the durable dedup key.
+-- next_attempt_at is when an unfinished row is next due: for 'received' and 'failed' rows the
+-- next try, for a 'processing' row the end of its lease. One indexed predicate finds all due work.
 CREATE TABLE deliveries (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     provider        text NOT NULL,
@@ -16,7 +18,6 @@ CREATE TABLE deliveries (
                     CHECK (state IN ('received', 'processing', 'done', 'failed', 'dead')),
     attempts        integer NOT NULL DEFAULT 0,
     next_attempt_at timestamptz NOT NULL DEFAULT now(),
-    lease_until     timestamptz,
     last_error      text,
     completed_at    timestamptz,
     CONSTRAINT deliveries_dedup UNIQUE (provider, delivery_id)

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Receiver benchmark: verified, deduped, durably stored GitHub deliveries per second.
+#   1. wrk at full speed (2 threads, 64 connections) -> accepted/s, p50, p99;
+#   2. a constant 2,000 deliveries/s for 30 s with the worker draining -> p50/p99 (open model).
+# Starts its own PostgreSQL (throwaway data directory), migrator, receiver and worker, all in
+# Release, on loopback; stops them at the end. Usage: bench/receiver.sh [seconds] [rate]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN="${1:-20}"
+RATE="${2:-2000}"
+PG_PORT="${BENCH_PG_PORT:-55432}"
+RECEIVER_PORT="${BENCH_RECEIVER_PORT:-55080}"
+WORKER_PORT="${BENCH_WORKER_PORT:-55081}"
+
+bash scripts/prerequisites.sh
+command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "install wrk" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/integrations-bench-XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+dotnet build services/Migrator -c Release -v quiet --nologo >/dev/null
+dotnet build services/Receiver -c Release -v quiet --nologo >/dev/null
+dotnet build services/Worker -c Release -v quiet --nologo >/dev/null
+dotnet build bench/LoadGen -c Release -v quiet --nologo >/dev/null
+
+password=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+PG_PORT=$PG_PORT PG_DATA_DIR="$work/pg" PG_PASSWORD="$password" bash AppHost/infra/postgres-local.sh >"$work/pg.log" 2>&1 &
+pids+=($!)
+export PGPASSWORD="$password"
+for _ in $(seq 1 60); do psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -c 'select 1' >/dev/null 2>&1 && break; sleep 0.5; done
+psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -q -c 'CREATE DATABASE integrationsdb' -c 'CREATE DATABASE auditdb'
+
+base="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$password"
+export ConnectionStrings__integrationsdb="$base;Database=integrationsdb" ConnectionStrings__auditdb="$base;Database=auditdb"
+secret="bench-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export GITHUB_WEBHOOK_SECRET="$secret" STRIPE_WEBHOOK_SECRET="whsec_bench" SLACK_SIGNING_SECRET="bench" SLACK_BOT_TOKEN="xoxb-bench"
+export ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
+
+dotnet services/Migrator/bin/Release/net10.0/Migrator.dll >"$work/migrator.log" 2>&1
+dotnet services/Receiver/bin/Release/net10.0/Receiver.dll --urls "http://127.0.0.1:$RECEIVER_PORT" >"$work/receiver.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$RECEIVER_PORT/health" >/dev/null && break; sleep 0.5; done
+
+export BENCH_BODY='{"zen":"Design for failure.","hook_id":1,"repository":{"full_name":"acme/bench"}}'
+export BENCH_SIGNATURE="sha256=$(printf '%s' "$BENCH_BODY" | openssl dgst -sha256 -hmac "$secret" | sed 's/^.* //')"
+url="http://127.0.0.1:$RECEIVER_PORT"
+
+echo "== warm-up (5 s)"
+BENCH_RUN="warm-$$" wrk -t2 -c16 -d5s -s bench/github-ping.lua "$url" >/dev/null
+psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d integrationsdb -qc "TRUNCATE deliveries"
+
+echo "== constant ${RATE}/s for 30 s with the worker draining"
+dotnet services/Worker/bin/Release/net10.0/Worker.dll --urls "http://127.0.0.1:$WORKER_PORT" >"$work/worker.log" 2>&1 &
+worker=$!
+pids+=($worker)
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$WORKER_PORT/alive" >/dev/null && break; sleep 0.5; done
+dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll "$url/webhooks/github" "$RATE" 30 "$secret"
+sleep 2
+psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d integrationsdb -tAc \
+  "SELECT 'stored ' || count(*) || ', done ' || count(*) FILTER (WHERE state = 'done') || ', 202-to-done p50 ' || round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - received_at)) * 1000)::numeric, 1) || ' ms, p99 ' || round((percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - received_at)) * 1000)::numeric, 1) || ' ms' FROM deliveries"
+kill "$worker"; wait "$worker" 2>/dev/null || true
+
+echo "== throughput: wrk -t2 -c64 -d${SECONDS_PER_RUN}s (receiver + PostgreSQL; worker stopped)"
+BENCH_RUN="max-$$" wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency -s bench/github-ping.lua "$url" | grep -E "accepted|latency ms"
