@@ -27,9 +27,13 @@ var gate = builder.AddProject<Projects.Gate>("gate")
     .WithSecrets(settings)
     .WithHttpHealthCheck("/health");
 
+var receiverAdminKey = builder.AddApiKey("receiver-admin-key");
+
 builder.AddProject<Projects.Receiver>("receiver")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
+    .WithReference(audit)
     .WithSecrets(settings, "GITHUB_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET", "SLACK_SIGNING_SECRET")
+    .WithEnvironment("Receiver__AdminApiKey", receiverAdminKey)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Worker>("worker")

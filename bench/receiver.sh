@@ -37,7 +37,7 @@ base="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$password"
 export ConnectionStrings__integrationsdb="$base;Database=integrationsdb" ConnectionStrings__auditdb="$base;Database=auditdb"
 secret="bench-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export GITHUB_WEBHOOK_SECRET="$secret" STRIPE_WEBHOOK_SECRET="whsec_bench" SLACK_SIGNING_SECRET="bench" SLACK_BOT_TOKEN="xoxb-bench"
-export ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
+export Receiver__AdminApiKey="bench-admin-$secret" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
 
 dotnet services/Migrator/bin/Release/net10.0/Migrator.dll >"$work/migrator.log" 2>&1
 dotnet services/Receiver/bin/Release/net10.0/Receiver.dll --urls "http://127.0.0.1:$RECEIVER_PORT" >"$work/receiver.log" 2>&1 &

@@ -11,5 +11,6 @@ app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapWebhooksApi();
 app.MapDeliveriesApi();
+app.MapSecretsApi();
 
 app.Run();

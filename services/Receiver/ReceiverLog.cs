@@ -7,4 +7,10 @@ internal static partial class ReceiverLog
 
     [LoggerMessage(2, LogLevel.Information, "Refused a {Source} webhook: {Status} {Title}")]
     public static partial void Refused(ILogger logger, string source, int status, string title);
+
+    [LoggerMessage(3, LogLevel.Warning, "Reloading rotated webhook secrets failed; the previous set stays active")]
+    public static partial void SecretReloadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Information, "{Actor} {Change} a signing secret of source {Source}")]
+    public static partial void SecretRotated(ILogger logger, string actor, string change, string source);
 }

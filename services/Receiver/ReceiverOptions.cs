@@ -31,6 +31,9 @@ public sealed partial class ReceiverOptions
         ["slack"] = new() { Scheme = "slack" },
     };
 
+    /// <summary>The key that the secret-rotation API requires in <c>X-Api-Key</c>; the AppHost generates it.</summary>
+    public string AdminApiKey { get; set; } = "";
+
     /// <summary><c>sandbox</c> (default) or <c>live</c>, from <c>INTEGRATION_ENV</c>.</summary>
     public string Environment { get; set; } = "sandbox";
 

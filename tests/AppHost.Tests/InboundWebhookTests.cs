@@ -171,46 +171,7 @@ public sealed class InboundWebhookTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.BadRequest, badState.StatusCode);
     }
 
-    [Fact]
-    public async Task DeliveriesAcknowledgedWhileTheWorkerIsDownSurviveAReceiverRestart()
-    {
-        var commands = stack.App.ResourceCommands;
-        await commands.ExecuteCommandAsync("worker", KnownResourceCommands.StopCommand);
-        var ids = new List<string>();
-        try
-        {
-            using (var receiver = stack.App.CreateHttpClient("receiver"))
-            {
-                for (var i = 0; i < 3; i++)
-                {
-                    var (request, id) = SignedDelivery("github");
-                    using var response = await receiver.SendAsync(request);
-                    Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-                    ids.Add(id);
-                }
-            }
-
-            await commands.ExecuteCommandAsync("receiver", KnownResourceCommands.RestartCommand);
-            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("receiver").WaitAsync(StackFixture.StepTimeout);
-            foreach (var id in ids)
-            {
-                var status = await GetStatusAsync("github", id);
-                Assert.Equal("received", status?.GetProperty("state").GetString());
-            }
-        }
-        finally
-        {
-            await commands.ExecuteCommandAsync("worker", KnownResourceCommands.StartCommand);
-            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("worker").WaitAsync(StackFixture.StartTimeout);
-        }
-
-        foreach (var id in ids)
-        {
-            await WaitForStateAsync("github", id, "done");
-        }
-    }
-
-    private static (HttpRequestMessage Request, string DeliveryId) SignedDelivery(string provider)
+    internal static (HttpRequestMessage Request, string DeliveryId) SignedDelivery(string provider)
     {
         var id = Guid.NewGuid().ToString("N");
         switch (provider)

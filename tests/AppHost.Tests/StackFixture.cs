@@ -17,6 +17,7 @@ public sealed class StackFixture : IAsyncLifetime
     public const string StripeWebhookSecret = "whsec_test_stripe_webhook_secret";
     public const string SlackSigningSecret = "test-slack-signing-secret";
     /// <summary>The secret of <c>acme</c>, a Standard Webhooks source configured only for tests.</summary>
+    public const string ReceiverAdminKey = "test-receiver-admin-key";
     public const string AcmeWebhookSecret = "whsec_dGVzdC1hY21lLXN0YW5kYXJkLXdlYmhvb2tzLWtleQ==";
 
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
@@ -45,6 +46,7 @@ public sealed class StackFixture : IAsyncLifetime
                 $"GITHUB_WEBHOOK_SECRET={GitHubWebhookSecret}",
                 $"STRIPE_WEBHOOK_SECRET={StripeWebhookSecret}",
                 $"SLACK_SIGNING_SECRET={SlackSigningSecret}",
+                $"Parameters:receiver-admin-key={ReceiverAdminKey}",
             ],
             cts.Token);
         builder.CreateResourceBuilder<ProjectResource>("receiver")

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Integrations.Receiver.Secrets;
 using Integrations.Receiver.Verification;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,7 @@ public static class WebhooksApi
         IOptionsMonitor<ReceiverOptions> options,
         IEnumerable<IWebhookScheme> schemes,
         DeliveryStore store,
+        WebhookSecretStore secrets,
         ReceiverMetrics metrics,
         TimeProvider time,
         ILogger<DeliveryStore> logger,
@@ -35,7 +37,7 @@ public static class WebhooksApi
     {
         var started = time.GetTimestamp();
         var provider = source.ToLowerInvariant();
-        var result = await HandleAsync(provider, request, options.CurrentValue, schemes, store, time, cancellationToken);
+        var result = await HandleAsync(provider, request, options.CurrentValue, schemes, store, secrets, time, cancellationToken);
         var status = result.Result switch
         {
             ProblemHttpResult problem => problem.StatusCode,
@@ -57,6 +59,7 @@ public static class WebhooksApi
         ReceiverOptions options,
         IEnumerable<IWebhookScheme> schemes,
         DeliveryStore store,
+        WebhookSecretStore secrets,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -81,7 +84,7 @@ public static class WebhooksApi
             return Problem(new Rejection(StatusCodes.Status413PayloadTooLarge, "Body too large.", $"This source accepts at most {source.MaxBodyBytes} bytes."));
         }
 
-        var verification = scheme.Verify(request.Headers, body, source.Secrets, new WebhookContext(time.GetUtcNow(), options.Environment));
+        var verification = scheme.Verify(request.Headers, body, secrets.ActiveSecrets(provider, source), new WebhookContext(time.GetUtcNow(), options.Environment));
         if (verification.Rejection is { } rejection)
         {
             return Problem(rejection);

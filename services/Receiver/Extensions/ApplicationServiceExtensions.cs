@@ -1,4 +1,6 @@
 using Integrations.Receiver;
+using Integrations.Receiver.Secrets;
+using Microsoft.AspNetCore.DataProtection;
 using Integrations.Receiver.Verification;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +16,15 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<ReceiverMetrics>();
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<DeliveryQueries>();
+        builder.Services.AddAuditClient();
+
+        // Rotated secrets are stored encrypted; the key ring is shared by all replicas through PostgreSQL.
+        builder.Services.AddSingleton<PostgresXmlRepository>();
+        builder.Services.AddDataProtection().SetApplicationName("Integrations.Receiver");
+        builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .Configure<PostgresXmlRepository>((options, repository) => options.XmlRepository = repository);
+        builder.Services.AddSingleton<WebhookSecretStore>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WebhookSecretStore>());
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryStore>());
 
         builder.Services.AddSingleton<IWebhookScheme, GitHubSignature>();
@@ -33,6 +44,11 @@ internal static class ApplicationServiceExtensions
         public ValidateOptionsResult Validate(string? name, ReceiverOptions options)
         {
             var failures = options.Validate().ToList();
+            if (string.IsNullOrWhiteSpace(options.AdminApiKey))
+            {
+                failures.Add("Receiver:AdminApiKey is required (the AppHost generates it).");
+            }
+
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }

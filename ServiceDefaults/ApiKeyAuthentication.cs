@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Service-to-service and operator authentication with a shared API key in the <c>X-Api-Key</c>
+/// header. The AppHost generates each key as a secret parameter. The key is read from
+/// configuration on every request (so it can be rotated by configuration reload), compared in
+/// constant time, and never logged or echoed; a missing or wrong key gets 401 problem details.
+/// </summary>
+public static class ApiKeyAuthentication
+{
+    public const string HeaderName = "X-Api-Key";
+
+    /// <summary>Requires the key configured at <paramref name="configurationKey"/> on every endpoint of the group.</summary>
+    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder, string configurationKey) where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(configurationKey);
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var configuration = context.HttpContext.RequestServices.GetRequiredService<IConfiguration>();
+            var expected = configuration[configurationKey];
+            var presented = context.HttpContext.Request.Headers[HeaderName].ToString();
+            if (string.IsNullOrEmpty(expected) || !FixedTimeEquals(presented, expected))
+            {
+                return Results.Problem(
+                    title: "Unauthorized.",
+                    detail: $"A valid {HeaderName} header is required.",
+                    statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            return await next(context);
+        });
+        return builder;
+    }
+
+    private static bool FixedTimeEquals(string presented, string expected)
+    {
+        // Hashing first makes the comparison constant-time regardless of the two lengths.
+        var a = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        var b = SHA256.HashData(Encoding.UTF8.GetBytes(expected));
+        return CryptographicOperations.FixedTimeEquals(a, b);
+    }
+}

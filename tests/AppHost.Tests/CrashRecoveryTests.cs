@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Integrations.AppHost.Tests;
+
+/// <summary>
+/// A 202 means the delivery is committed: killing the receiver with SIGKILL right after it, before
+/// any worker has run, loses nothing, and the next start of the stack processes it.
+/// </summary>
+public sealed class CrashRecoveryTests : IDisposable
+{
+    private readonly DirectoryInfo _dataDirectory = Directory.CreateTempSubdirectory("integrations-crash-");
+
+    [Fact]
+    public async Task DeliveriesAcknowledgedBeforeTheReceiverIsKilledAreProcessedAfterRestart()
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_dataDirectory.FullName, (UnixFileMode)0b111_101_101);
+        }
+
+        var ids = new List<string>();
+        await using (var first = await StartAsync(workerRuns: false))
+        {
+            using (var receiver = first.CreateHttpClient("receiver"))
+            {
+                for (var i = 0; i < 5; i++)
+                {
+                    var (request, id) = InboundWebhookTests.SignedDelivery("github");
+                    using var response = await receiver.SendAsync(request);
+                    Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                    ids.Add(id);
+                }
+            }
+
+            Assert.True(first.ResourceNotifications.TryGetCurrentState("receiver", out var receiverState));
+            var pid = Convert.ToInt32(receiverState!.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+            // Aspire may run the project through `dotnet run`: SIGKILL the whole tree, the service included.
+            Process.GetProcessById(pid).Kill(entireProcessTree: true);
+        }
+
+        await using var second = await StartAsync(workerRuns: true);
+        using var http = second.CreateHttpClient("receiver");
+        foreach (var id in ids)
+        {
+            await StackFixture.EventuallyAsync(async () =>
+            {
+                using var response = await http.GetAsync($"/deliveries/github/{id}");
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    return null;
+                }
+
+                var status = await response.Content.ReadFromJsonAsync<JsonElement>();
+                return status.GetProperty("state").GetString() == "done" ? (object)status : null;
+            }, $"delivery {id} to be processed after the restart");
+        }
+    }
+
+    private async Task<DistributedApplication> StartAsync(bool workerRuns)
+    {
+        using var cts = new CancellationTokenSource(StackFixture.StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [$"Infra:DataDirectory={_dataDirectory.FullName}", "Infra:Mode=local", $"GITHUB_WEBHOOK_SECRET={StackFixture.GitHubWebhookSecret}"],
+            cts.Token);
+        if (!workerRuns)
+        {
+            // The worker never starts, so the deliveries can only be in the database.
+            builder.CreateResourceBuilder<ProjectResource>("worker").WithExplicitStart();
+        }
+
+        var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("receiver", cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
+        if (workerRuns)
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("worker", cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
+        }
+
+        return app;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _dataDirectory.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
