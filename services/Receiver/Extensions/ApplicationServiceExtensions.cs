@@ -1,6 +1,5 @@
 using Integrations.Receiver;
 using Integrations.Receiver.Secrets;
-using Microsoft.AspNetCore.DataProtection;
 using Integrations.Receiver.Verification;
 using Microsoft.Extensions.Options;
 
@@ -19,10 +18,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddAuditClient();
 
         // Rotated secrets are stored encrypted; the key ring is shared by all replicas through PostgreSQL.
-        builder.Services.AddSingleton<PostgresXmlRepository>();
-        builder.Services.AddDataProtection().SetApplicationName("Integrations.Receiver");
-        builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
-            .Configure<PostgresXmlRepository>((options, repository) => options.XmlRepository = repository);
+        builder.Services.AddPostgresDataProtection("Integrations.Receiver");
         builder.Services.AddSingleton<WebhookSecretStore>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WebhookSecretStore>());
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryStore>());

@@ -2,7 +2,7 @@ using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Npgsql;
 
-namespace Integrations.Receiver.Secrets;
+namespace Integrations.DataProtection;
 
 /// <summary>
 /// Keeps the ASP.NET Core Data Protection key ring in PostgreSQL (<c>data_protection_keys</c>), so
