@@ -1,4 +1,5 @@
 using Integrations.Sandbox.Apis;
+using Integrations.Sandbox.Faults;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -7,9 +8,11 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseMiddleware<FaultInjectionMiddleware>();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapSlackApi();
 app.MapEffectsApi();
+app.MapFaultsApi();
 
 app.Run();

@@ -1,4 +1,5 @@
 using Integrations.Sandbox;
+using Integrations.Sandbox.Faults;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -9,6 +10,8 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EffectLog>();
+        builder.Services.AddSingleton<FaultInjector>();
+        builder.Services.AddSingleton<CallLog>();
         builder.Services.AddOptions<SandboxOptions>()
             .Configure(options =>
             {

@@ -1,0 +1,17 @@
+using System.Collections.Concurrent;
+
+namespace Integrations.Sandbox.Faults;
+
+/// <summary>Every provider call the sandbox answered, with its time and status, so tests can check retry timing.</summary>
+public sealed class CallLog(TimeProvider time)
+{
+    private readonly ConcurrentQueue<ProviderCall> _calls = new();
+
+    public void Record(string method, string path, int status, string? idempotencyKey) =>
+        _calls.Enqueue(new ProviderCall(time.GetUtcNow(), method, path, status, idempotencyKey));
+
+    public IReadOnlyList<ProviderCall> List(string? route) =>
+        [.. _calls.Where(c => route is null || c.Path.StartsWith(route, StringComparison.OrdinalIgnoreCase))];
+}
+
+public sealed record ProviderCall(DateTimeOffset At, string Method, string Path, int Status, string? IdempotencyKey);

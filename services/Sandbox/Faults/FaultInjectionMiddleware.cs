@@ -1,0 +1,68 @@
+namespace Integrations.Sandbox.Faults;
+
+/// <summary>
+/// Applies <see cref="FaultInjector"/> rules to provider routes and records every provider call in
+/// the <see cref="CallLog"/>. The sandbox's own routes (<c>/_sandbox</c>, health) are never faulted.
+/// Injected statuses use the provider's own shape: Slack's <c>{"ok":false,"error":"ratelimited"}</c>
+/// for a 429 on <c>/slack</c>, GitHub's rate-limit headers on <c>/github</c>, a JSON error elsewhere.
+/// </summary>
+public sealed class FaultInjectionMiddleware(RequestDelegate next, FaultInjector faults, CallLog calls, TimeProvider time)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/_sandbox") || path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/openapi"))
+        {
+            await next(context);
+            return;
+        }
+
+        var idempotencyKey = context.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key ? key : null;
+        var fault = faults.Take(path);
+        switch (fault?.Kind)
+        {
+            case "reset":
+                calls.Record(context.Request.Method, path, 0, idempotencyKey);
+                context.Abort();
+                return;
+            case "latency":
+                await Task.Delay(fault.Latency ?? TimeSpan.Zero, time, context.RequestAborted);
+                break;
+            case "status":
+                var status = fault.Status ?? StatusCodes.Status503ServiceUnavailable;
+                calls.Record(context.Request.Method, path, status, idempotencyKey);
+                await WriteFaultAsync(context, status, fault.RetryAfter);
+                return;
+        }
+
+        await next(context);
+        calls.Record(context.Request.Method, path, context.Response.StatusCode, idempotencyKey);
+    }
+
+    private async Task WriteFaultAsync(HttpContext context, int status, TimeSpan? retryAfter)
+    {
+        context.Response.StatusCode = status;
+        if (retryAfter is { } delay)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(delay.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/github") && status is 403 or 429)
+        {
+            var reset = time.GetUtcNow().Add(retryAfter ?? TimeSpan.FromSeconds(60)).ToUnixTimeSeconds();
+            context.Response.Headers["X-RateLimit-Limit"] = "5000";
+            context.Response.Headers["X-RateLimit-Remaining"] = "0";
+            context.Response.Headers["X-RateLimit-Reset"] = reset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await context.Response.WriteAsJsonAsync(new { message = "API rate limit exceeded", documentation_url = "https://docs.github.com/rest/rate-limit" });
+        }
+        else if (path.StartsWithSegments("/slack") && status == 429)
+        {
+            await context.Response.WriteAsJsonAsync(new { ok = false, error = "ratelimited" });
+        }
+        else
+        {
+            await context.Response.WriteAsJsonAsync(new { error = new { type = "api_error", message = $"Injected fault: HTTP {status}." } });
+        }
+    }
+}

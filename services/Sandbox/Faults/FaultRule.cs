@@ -1,0 +1,15 @@
+namespace Integrations.Sandbox.Faults;
+
+/// <summary>
+/// A fault the sandbox injects into provider calls whose path starts with <see cref="Route"/>.
+/// Kinds: <c>status</c> answers <see cref="Status"/> (with <c>Retry-After</c> when set) instead of
+/// the real handler; <c>latency</c> delays the call by <see cref="Latency"/> and then answers it;
+/// <c>reset</c> drops the connection. <see cref="Count"/> limits how many calls are hit (null: all).
+/// </summary>
+public sealed record FaultRule(
+    string Route,
+    string Kind,
+    int? Status = null,
+    TimeSpan? RetryAfter = null,
+    TimeSpan? Latency = null,
+    int? Count = null);

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Integrations.AppHost.Tests;
+
+/// <summary>
+/// The sandbox fails like the real providers when told to, and the worker's retries cope: a
+/// Slack outage still ends in exactly one message, and a 429's Retry-After is waited out.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class SandboxFaultTests(StackFixture stack)
+{
+    private const string PostMessage = "/slack/api/chat.postMessage";
+
+    [Fact]
+    public async Task ThreeServiceUnavailableAnswersThenSuccessGiveOneMessage()
+    {
+        var (repository, calls) = await PushThroughFaultAsync(new { route = PostMessage, kind = "status", status = 503, count = 3 });
+
+        Assert.Equal([503, 503, 503, 200], calls.Select(c => c.GetProperty("status").GetInt32()));
+        var messages = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=slack&kind=message");
+        Assert.Single(messages, m => m.GetProperty("text").GetString()!.Contains(repository, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RetryAfterOfTwoSecondsIsWaitedOutBeforeTheNextAttempt()
+    {
+        var (_, calls) = await PushThroughFaultAsync(new { route = PostMessage, kind = "status", status = 429, retryAfter = "00:00:02", count = 1 });
+
+        Assert.Equal([429, 200], calls.Select(c => c.GetProperty("status").GetInt32()));
+        var gap = calls[1].GetProperty("at").GetDateTimeOffset() - calls[0].GetProperty("at").GetDateTimeOffset();
+        Assert.True(gap >= TimeSpan.FromSeconds(2), $"The retry came {gap.TotalMilliseconds} ms after the 429.");
+    }
+
+    [Fact]
+    public async Task FaultRulesAreValidated()
+    {
+        using var sandbox = stack.App.CreateHttpClient("sandbox");
+
+        using var response = await sandbox.PostAsJsonAsync("/_sandbox/faults", new { route = "slack", kind = "explode" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("kind", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("route", out _));
+    }
+
+    private async Task<(string Repository, List<JsonElement> Calls)> PushThroughFaultAsync(object rule)
+    {
+        using var sandbox = stack.App.CreateHttpClient("sandbox");
+        var since = DateTimeOffset.UtcNow;
+        (await sandbox.PostAsJsonAsync("/_sandbox/faults", rule)).EnsureSuccessStatusCode();
+        try
+        {
+            var deliveryId = Guid.NewGuid().ToString();
+            var repository = $"acme/faults-{deliveryId[..8]}";
+            var body = GitHubDelivery.PushPayload(repository);
+            using var receiver = stack.App.CreateHttpClient("receiver");
+            using var response = await receiver.SendAsync(GitHubDelivery.Request(body, deliveryId, GitHubDelivery.Sign(body, StackFixture.GitHubWebhookSecret)));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+            await StackFixture.EventuallyAsync(
+                async () => (await stack.GetJsonAsync<JsonElement>("audit", $"/api/audit?idempotencyKey=github:{deliveryId}:send_message"))
+                    .Where(r => r.GetProperty("status").GetString() == "succeeded").Select(r => (object)r).FirstOrDefault(),
+                "the message to be sent");
+
+            var calls = (await stack.GetJsonAsync<JsonElement>("sandbox", $"/_sandbox/calls?route={PostMessage}"))
+                .Where(c => c.GetProperty("at").GetDateTimeOffset() >= since)
+                .ToList();
+            return (repository, calls);
+        }
+        finally
+        {
+            await sandbox.DeleteAsync("/_sandbox/faults");
+        }
+    }
+}
