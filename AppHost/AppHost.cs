@@ -36,11 +36,14 @@ builder.AddProject<Projects.Receiver>("receiver")
     .WithEnvironment("Receiver__AdminApiKey", receiverAdminKey)
     .WithHttpHealthCheck("/health");
 
+var workerAdminKey = builder.AddApiKey("worker-admin-key");
+
 builder.AddProject<Projects.Worker>("worker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
     .WithReference(audit).WaitFor(audit)
     .WithReference(gate).WaitFor(gate)
     .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "SAAS_API_TOKEN")
+    .WithEnvironment("Worker__AdminApiKey", workerAdminKey)
     .WithProviders(sandbox)
     .WithHttpHealthCheck("/health");
 

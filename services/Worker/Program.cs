@@ -1,3 +1,5 @@
+using Integrations.Worker.Apis;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -6,5 +8,6 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapQueueApi();
 
 app.Run();

@@ -18,6 +18,7 @@ public sealed class StackFixture : IAsyncLifetime
     public const string SlackSigningSecret = "test-slack-signing-secret";
     /// <summary>The secret of <c>acme</c>, a Standard Webhooks source configured only for tests.</summary>
     public const string ReceiverAdminKey = "test-receiver-admin-key";
+    public const string WorkerAdminKey = "test-worker-admin-key";
     public const string AcmeWebhookSecret = "whsec_dGVzdC1hY21lLXN0YW5kYXJkLXdlYmhvb2tzLWtleQ==";
 
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
@@ -47,6 +48,7 @@ public sealed class StackFixture : IAsyncLifetime
                 $"STRIPE_WEBHOOK_SECRET={StripeWebhookSecret}",
                 $"SLACK_SIGNING_SECRET={SlackSigningSecret}",
                 $"Parameters:receiver-admin-key={ReceiverAdminKey}",
+                $"Parameters:worker-admin-key={WorkerAdminKey}",
             ],
             cts.Token);
         builder.CreateResourceBuilder<ProjectResource>("receiver")

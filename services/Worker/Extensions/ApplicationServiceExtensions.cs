@@ -36,6 +36,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddAuditClient();
 
         builder.Services.AddSingleton<DeliveryQueue>();
+        builder.Services.AddSingleton<QueueAdministration>();
         builder.Services.AddTransient<SendMessage>();
         builder.Services.AddTransient<WriteAudit>();
         builder.Services.AddTransient<RecordPaymentEvent>();

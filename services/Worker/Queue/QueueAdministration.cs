@@ -1,0 +1,62 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Integrations.Worker.Queue;
+
+/// <summary>
+/// Operator actions on the queue. Redrive puts dead deliveries back with a fresh attempt budget;
+/// replay does the same for any stored delivery, done ones included. Both keep the delivery's id
+/// and so its idempotency keys, which is what keeps a replay from repeating an effect that already
+/// happened. Each announces the work with <c>NOTIFY deliveries</c> in the same transaction.
+/// </summary>
+public sealed class QueueAdministration(NpgsqlDataSource dataSource)
+{
+    public async Task<IReadOnlyList<DeadLetter>> ListDeadAsync(string? provider, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT provider, delivery_id, event_type, attempts, last_error, received_at
+            FROM deliveries WHERE state = 'dead' AND ($1::text IS NULL OR provider = $1)
+            ORDER BY id LIMIT $2
+            """);
+        command.Parameters.Add(new() { Value = (object?)provider ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = limit });
+        var list = new List<DeadLetter>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new DeadLetter(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+
+        return list;
+    }
+
+    /// <summary>Requeues dead deliveries (all, or one provider's); returns how many.</summary>
+    public Task<int> RedriveAsync(string? provider, CancellationToken cancellationToken) =>
+        RequeueAsync("state = 'dead' AND ($1::text IS NULL OR provider = $1)", provider, null, cancellationToken);
+
+    /// <summary>Requeues one stored delivery whatever its state, unless a worker holds it now; returns whether it did.</summary>
+    public async Task<bool> ReplayAsync(string provider, string deliveryId, CancellationToken cancellationToken) =>
+        await RequeueAsync("provider = $1 AND delivery_id = $2 AND state <> 'processing'", provider, deliveryId, cancellationToken) == 1;
+
+    private async Task<int> RequeueAsync(string where, string? provider, string? deliveryId, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        var update = new NpgsqlBatchCommand($"""
+            UPDATE deliveries SET state = 'received', attempts = 0, next_attempt_at = now(), completed_at = NULL
+            WHERE {where}
+            """);
+        update.Parameters.Add(new() { Value = (object?)provider ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        if (deliveryId is not null)
+        {
+            update.Parameters.Add(new() { Value = deliveryId });
+        }
+
+        batch.BatchCommands.Add(update);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {DeliveryQueue.NotifyChannel}"));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return update.RecordsAffected;
+    }
+}
+
+public sealed record DeadLetter(string Provider, string DeliveryId, string EventType, int Attempts, string? LastError, DateTimeOffset ReceivedAt);

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Integrations.AppHost.Tests;
+
+[Collection(StackCollection.Name)]
+public sealed class DeadLetterTests(StackFixture stack)
+{
+    [Fact]
+    public async Task PermanentFailureIsDeadLetteredListedAndRedrivenWithoutRetryStorms()
+    {
+        var deliveryId = Guid.NewGuid().ToString();
+        // A push with no repository cannot be summarised: a permanent failure, never retried by itself.
+        var body = Encoding.UTF8.GetBytes("""{"ref":"refs/heads/main","pusher":{"name":"x"}}""");
+        using var receiver = stack.App.CreateHttpClient("receiver");
+        using (var response = await receiver.SendAsync(GitHubDelivery.Request(body, deliveryId, GitHubDelivery.Sign(body, StackFixture.GitHubWebhookSecret))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        using var worker = stack.App.CreateHttpClient("worker");
+        worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
+        var dead = await StackFixture.EventuallyAsync(
+            async () => (await worker.GetFromJsonAsync<List<JsonElement>>("/api/dead-letters?provider=github&limit=500"))!
+                .Where(d => d.GetProperty("deliveryId").GetString() == deliveryId).Select(d => (object)d).FirstOrDefault(),
+            "the delivery to be dead-lettered");
+        Assert.Equal(1, ((JsonElement)dead).GetProperty("attempts").GetInt32());
+        Assert.Contains("PermanentFlowException", ((JsonElement)dead).GetProperty("lastError").GetString(), StringComparison.Ordinal);
+
+        const string FailedAt = "SELECT (extract(epoch FROM next_attempt_at) * 1000000)::bigint FROM deliveries WHERE provider = 'github' AND delivery_id = $1";
+        var firstFailure = await stack.ScalarAsync("integrationsdb", FailedAt, deliveryId);
+
+        using var redrive = await worker.PostAsync("/api/dead-letters/redrive?provider=github", null);
+        Assert.Equal(HttpStatusCode.OK, redrive.StatusCode);
+        Assert.True((await redrive.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requeued").GetInt32() >= 1);
+
+        // Redriven, it is tried once more (a later failure), fails the same way and is dead again.
+        await StackFixture.EventuallyAsync(async () =>
+        {
+            var status = await receiver.GetFromJsonAsync<JsonElement>($"/deliveries/github/{deliveryId}");
+            var failedAgain = await stack.ScalarAsync("integrationsdb", FailedAt, deliveryId) > firstFailure;
+            return failedAgain && status.GetProperty("state").GetString() == "dead" ? (object)status : null;
+        }, "the redriven delivery to be tried and dead again");
+        var final = await receiver.GetFromJsonAsync<JsonElement>($"/deliveries/github/{deliveryId}");
+        Assert.Equal(1, final.GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
+    public async Task ReplayOfAnUnknownDeliveryIsNotFound()
+    {
+        using var worker = stack.App.CreateHttpClient("worker");
+        worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
+
+        using var response = await worker.PostAsync($"/api/deliveries/github/{Guid.NewGuid()}/replay", null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task QueueApiRefusesCallersWithoutTheAdminKey()
+    {
+        using var worker = stack.App.CreateHttpClient("worker");
+
+        using var list = await worker.GetAsync("/api/dead-letters");
+        using var redrive = await worker.PostAsync("/api/dead-letters/redrive", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, list.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, redrive.StatusCode);
+    }
+}
