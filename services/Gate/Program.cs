@@ -1,3 +1,5 @@
+using Integrations.Gate.Apis;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -7,5 +9,6 @@ var app = builder.Build();
 
 app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapGateApi();
 
 app.Run();
