@@ -4,6 +4,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var settings = IntegrationSettings.Add(builder);
 var infra = builder.AddInfrastructure();
+var gateApiKey = builder.AddGateApiKey();
 
 // Schema setup runs once and exits; everything that touches PostgreSQL waits for it.
 var migrator = builder.AddProject<Projects.Migrator>("migrator")
@@ -25,6 +26,7 @@ var audit = builder.AddProject<Projects.Audit>("audit")
 var gate = builder.AddProject<Projects.Gate>("gate")
     .WithReference(infra.Cache).WaitFor(infra.Cache)
     .WithSecrets(settings)
+    .WithGateApiKey(gateApiKey)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Receiver>("receiver")
@@ -35,7 +37,7 @@ builder.AddProject<Projects.Receiver>("receiver")
 builder.AddProject<Projects.Worker>("worker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
     .WithReference(audit).WaitFor(audit)
-    .WithReference(gate).WaitFor(gate)
+    .WithReference(gate).WaitFor(gate).WithGateApiKey(gateApiKey)
     .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "SAAS_API_TOKEN")
     .WithProviders(sandbox)
     .WithHttpHealthCheck("/health");
@@ -43,6 +45,7 @@ builder.AddProject<Projects.Worker>("worker")
 builder.AddProject<Projects.TokenBroker>("broker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
     .WithReference(audit)
+    .WithReference(gate).WithGateApiKey(gateApiKey)
     .WithSecrets(settings, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
     .WithProviders(sandbox)
     .WithHttpHealthCheck("/health");

@@ -12,6 +12,7 @@ namespace Integrations.AppHost.Tests;
 public sealed class StackFixture : IAsyncLifetime
 {
     public const string GitHubWebhookSecret = "test-github-webhook-secret";
+    public const string GateApiKey = "test-gate-api-key-0123456789";
 
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
@@ -33,7 +34,7 @@ public sealed class StackFixture : IAsyncLifetime
 
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"Infra:DataDirectory={_dataDirectory.FullName}", $"GITHUB_WEBHOOK_SECRET={GitHubWebhookSecret}", "INTEGRATION_ENV=sandbox"],
+            [$"Infra:DataDirectory={_dataDirectory.FullName}", $"GITHUB_WEBHOOK_SECRET={GitHubWebhookSecret}", $"Parameters:gate-api-key={GateApiKey}", "INTEGRATION_ENV=sandbox"],
             cts.Token);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
 
@@ -76,6 +77,10 @@ public sealed class StackFixture : IAsyncLifetime
         using var http = App.CreateHttpClient(resource);
         return await http.GetFromJsonAsync<List<T>>(path) ?? [];
     }
+
+    /// <summary>An HTTP client for the gate with its own connection pool, as a separate worker would have.</summary>
+    public HttpClient CreateGateHttpClient(string? apiKey = GateApiKey) =>
+        GateProcess.CreateHttpClient(App.GetEndpoint("gate", "http"), apiKey);
 
     public async Task DisposeAsync()
     {
