@@ -7,6 +7,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapGateApi();

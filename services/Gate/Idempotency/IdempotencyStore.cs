@@ -68,7 +68,7 @@ public sealed class IdempotencyStore(IConnectionMultiplexer redis)
     public async Task<BeginOutcome> BeginAsync(string key, string fingerprint, TimeSpan lease, TimeSpan retention)
     {
         var token = Guid.NewGuid().ToString("N");
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+        var result = (RedisResult[])(await redis.GetConnectedDatabase().ScriptEvaluateAsync(
             BeginScript,
             [KeyPrefix + key],
             [fingerprint, token, (long)lease.TotalMilliseconds, (long)retention.TotalMilliseconds]))!;
@@ -93,7 +93,7 @@ public sealed class IdempotencyStore(IConnectionMultiplexer redis)
 
     private async Task<string> SettleAsync(string key, string token, string target, string outcome, TimeSpan retention)
     {
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(
+        var result = await redis.GetConnectedDatabase().ScriptEvaluateAsync(
             SettleScript,
             [KeyPrefix + key],
             [token, target, outcome, (long)retention.TotalMilliseconds]);

@@ -43,7 +43,7 @@ public sealed class RateLimiter(IConnectionMultiplexer redis)
         if allow_at > now then
           return {0, 0, math.ceil(allow_at - now), math.ceil(tat - now)}
         end
-        local ttl = math.ceil(new_tat - now)
+        local ttl = math.max(1, math.ceil(new_tat - now))
         redis.call('SET', KEYS[1], string.format('%.3f', new_tat), 'PX', ttl)
         return {1, math.floor((now - allow_at) / interval), 0, ttl}
         """;
@@ -61,14 +61,14 @@ public sealed class RateLimiter(IConnectionMultiplexer redis)
 
     public async Task<RateLimitDecision> DecideAsync(string provider, string connection, int cost, BudgetOptions budget)
     {
-        var result = await Decide(redis.GetDatabase(), provider, connection, cost, budget);
+        var result = await Decide(redis.GetConnectedDatabase(), provider, connection, cost, budget);
         return ToDecision(result);
     }
 
     /// <summary>Issues every decision before awaiting any, so they share one pipelined round trip.</summary>
     public async Task<RateLimitDecision[]> DecideManyAsync(IReadOnlyList<(RateLimitRequest Request, BudgetOptions Budget)> requests)
     {
-        var database = redis.GetDatabase();
+        var database = redis.GetConnectedDatabase();
         var pending = new Task<RedisResult>[requests.Count];
         for (var i = 0; i < requests.Count; i++)
         {
@@ -83,7 +83,7 @@ public sealed class RateLimiter(IConnectionMultiplexer redis)
     public async Task<TimeSpan> PauseAsync(string provider, string connection, TimeSpan pause)
     {
         var milliseconds = Math.Max(1, (long)Math.Ceiling(pause.TotalMilliseconds));
-        var remaining = await redis.GetDatabase().ScriptEvaluateAsync(PauseScript, [PauseKey(provider, connection)], [milliseconds]);
+        var remaining = await redis.GetConnectedDatabase().ScriptEvaluateAsync(PauseScript, [PauseKey(provider, connection)], [milliseconds]);
         return TimeSpan.FromMilliseconds((long)remaining);
     }
 
