@@ -4,6 +4,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var settings = IntegrationSettings.Add(builder);
 var infra = builder.AddInfrastructure();
+var gateApiKey = builder.AddGateApiKey();
 
 // Schema setup runs once and exits; everything that touches PostgreSQL waits for it.
 var migrator = builder.AddProject<Projects.Migrator>("migrator")
@@ -25,6 +26,7 @@ var audit = builder.AddProject<Projects.Audit>("audit")
 var gate = builder.AddProject<Projects.Gate>("gate")
     .WithReference(infra.Cache).WaitFor(infra.Cache)
     .WithSecrets(settings)
+    .WithGateApiKey(gateApiKey)
     .WithHttpHealthCheck("/health");
 
 var receiverAdminKey = builder.AddApiKey("receiver-admin-key");
@@ -41,7 +43,7 @@ var workerAdminKey = builder.AddApiKey("worker-admin-key");
 builder.AddProject<Projects.Worker>("worker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
     .WithReference(audit).WaitFor(audit)
-    .WithReference(gate).WaitFor(gate)
+    .WithReference(gate).WaitFor(gate).WithGateApiKey(gateApiKey)
     .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "SAAS_API_TOKEN")
     .WithEnvironment("Worker__AdminApiKey", workerAdminKey)
     .WithProviders(sandbox)
@@ -50,6 +52,7 @@ builder.AddProject<Projects.Worker>("worker")
 builder.AddProject<Projects.TokenBroker>("broker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
     .WithReference(audit)
+    .WithReference(gate).WithGateApiKey(gateApiKey)
     .WithSecrets(settings, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
     .WithProviders(sandbox)
     .WithHttpHealthCheck("/health");

@@ -1,3 +1,5 @@
+using Integrations.Gate.Apis;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -5,7 +7,9 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapGateApi();
 
 app.Run();

@@ -16,10 +16,11 @@ public sealed class StackFixture : IAsyncLifetime
     public const string OldGitHubWebhookSecret = "test-github-webhook-secret-old";
     public const string StripeWebhookSecret = "whsec_test_stripe_webhook_secret";
     public const string SlackSigningSecret = "test-slack-signing-secret";
-    /// <summary>The secret of <c>acme</c>, a Standard Webhooks source configured only for tests.</summary>
     public const string ReceiverAdminKey = "test-receiver-admin-key";
     public const string WorkerAdminKey = "test-worker-admin-key";
+    /// <summary>The secret of <c>acme</c>, a Standard Webhooks source configured only for tests.</summary>
     public const string AcmeWebhookSecret = "whsec_dGVzdC1hY21lLXN0YW5kYXJkLXdlYmhvb2tzLWtleQ==";
+    public const string GateApiKey = "test-gate-api-key-0123456789";
 
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
@@ -49,6 +50,7 @@ public sealed class StackFixture : IAsyncLifetime
                 $"SLACK_SIGNING_SECRET={SlackSigningSecret}",
                 $"Parameters:receiver-admin-key={ReceiverAdminKey}",
                 $"Parameters:worker-admin-key={WorkerAdminKey}",
+                $"Parameters:gate-api-key={GateApiKey}",
             ],
             cts.Token);
         builder.CreateResourceBuilder<ProjectResource>("receiver")
@@ -108,6 +110,10 @@ public sealed class StackFixture : IAsyncLifetime
         using var http = App.CreateHttpClient(resource);
         return await http.GetFromJsonAsync<List<T>>(path) ?? [];
     }
+
+    /// <summary>An HTTP client for the gate with its own connection pool, as a separate worker would have.</summary>
+    public HttpClient CreateGateHttpClient(string? apiKey = GateApiKey) =>
+        GateProcess.CreateHttpClient(App.GetEndpoint("gate", "http"), apiKey);
 
     public async Task DisposeAsync()
     {

@@ -1,3 +1,7 @@
+using Integrations.Gate;
+using Integrations.Gate.Idempotency;
+using Integrations.Gate.RateLimits;
+
 namespace Microsoft.Extensions.Hosting;
 
 internal static class ApplicationServiceExtensions
@@ -5,7 +9,19 @@ internal static class ApplicationServiceExtensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         // The Redis client brings its own health check, so /health reports whether Redis answers.
-        builder.AddRedisClient("cache");
+        // The stores refuse at once while the multiplexer is disconnected (see RedisAvailability);
+        // BacklogPolicy.FailFast is not used because it also fails commands that merely meet a
+        // busy writer under load, which the benchmark showed as false 503s.
+        builder.AddRedisClient("cache", configureOptions: redis => redis.AbortOnConnectFail = false);
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.Services.AddOptions<GateOptions>()
+            .BindConfiguration(GateOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<IdempotencyStore>();
+        builder.Services.AddSingleton<RateLimiter>();
     }
 }

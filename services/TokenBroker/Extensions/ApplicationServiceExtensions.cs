@@ -8,5 +8,6 @@ internal static class ApplicationServiceExtensions
         // health check makes /health report whether it answers.
         builder.AddNpgsqlDataSource("integrationsdb");
         builder.Services.AddOpenApi();
+        builder.Services.AddGateClient();
     }
 }

@@ -1,0 +1,13 @@
+namespace Integrations.Gate.Client;
+
+/// <summary>The answer to <c>begin</c>; <see cref="Status"/> is one of <see cref="IdempotencyStatus"/>.</summary>
+/// <param name="LeaseToken">For <c>new</c>: the token that <c>complete</c> and <c>fail</c> must carry.</param>
+/// <param name="LeaseExpiresAt">For <c>new</c> and <c>in_progress</c>: when the current lease runs out.</param>
+/// <param name="Outcome">For <c>completed</c>: the outcome stored by the owner that completed the key.</param>
+/// <param name="Succeeded">For <c>completed</c>: false when the owner recorded a permanent failure.</param>
+public sealed record BeginResult(
+    string Status,
+    string? LeaseToken = null,
+    DateTimeOffset? LeaseExpiresAt = null,
+    string? Outcome = null,
+    bool? Succeeded = null);

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace Integrations.Gate.Client;
+
+/// <summary>
+/// Typed client for the gate. Idempotency answers (<c>new</c>, <c>in_progress</c>, <c>completed</c>,
+/// <c>mismatch</c>, a lost lease) are returned as values, because callers branch on them; anything
+/// else, including 503 when the gate cannot reach Redis, throws, so a caller never proceeds on a guess.
+/// </summary>
+public sealed class GateClient(HttpClient http)
+{
+    /// <summary>The <see cref="SettleResult.Status"/> when the caller's lease was taken over or never existed.</summary>
+    public const string LeaseLost = "lease_lost";
+
+    public async Task<BeginResult> BeginAsync(BeginRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        using var response = await http.PostAsJsonAsync("api/idempotency/begin", request, cancellationToken).ConfigureAwait(false);
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.UnprocessableEntity:
+                return new BeginResult(IdempotencyStatus.Mismatch);
+            case HttpStatusCode.OK or HttpStatusCode.Conflict:
+                return await ReadAsync<BeginResult>(response, cancellationToken).ConfigureAwait(false);
+            default:
+                response.EnsureSuccessStatusCode();
+                throw new HttpRequestException($"The gate answered begin with {(int)response.StatusCode}.");
+        }
+    }
+
+    public Task<SettleResult> CompleteAsync(CompleteRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SettleAsync("api/idempotency/complete", request, cancellationToken);
+    }
+
+    public Task<SettleResult> FailAsync(FailRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SettleAsync("api/idempotency/fail", request, cancellationToken);
+    }
+
+    public async Task<RateLimitDecision> DecideAsync(RateLimitRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        using var response = await http.PostAsJsonAsync("api/ratelimits/decisions", request, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return await ReadAsync<RateLimitDecision>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Many decisions in one request; the gate pipelines them to Redis. Answers are in request order.</summary>
+    public async Task<IReadOnlyList<RateLimitDecision>> DecideManyAsync(
+        IReadOnlyList<RateLimitRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+
+        using var response = await http.PostAsJsonAsync("api/ratelimits/decisions/batch", requests, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return await ReadAsync<List<RateLimitDecision>>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<RateLimitPause> ReportAsync(ProviderResponseReport report, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+
+        using var response = await http.PostAsJsonAsync("api/ratelimits/reports", report, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return await ReadAsync<RateLimitPause>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reports a provider's response, taking <c>Retry-After</c> and <c>X-RateLimit-*</c> from its headers.</summary>
+    public Task<RateLimitPause> ReportAsync(
+        string provider, string connection, HttpResponseMessage providerResponse, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(providerResponse);
+
+        return ReportAsync(
+            new ProviderResponseReport(
+                provider,
+                connection,
+                (int)providerResponse.StatusCode,
+                providerResponse.Headers.RetryAfter?.ToString(),
+                Header(providerResponse, "X-RateLimit-Remaining"),
+                Header(providerResponse, "X-RateLimit-Reset")),
+            cancellationToken);
+    }
+
+    private async Task<SettleResult> SettleAsync<T>(string path, T request, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync(path, request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return new SettleResult(LeaseLost);
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await ReadAsync<SettleResult>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        await response.Content.ReadFromJsonAsync<T>(cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The gate answered without a body.");
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+}

@@ -1,0 +1,25 @@
+using Integrations.Gate.Client;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class GateClientExtensions
+{
+    /// <summary>
+    /// Registers <see cref="GateClient"/> against the <c>gate</c> service, found through service discovery,
+    /// sending the API key from <c>Gate:ApiKey</c>; start-up fails if it is missing.
+    /// </summary>
+    public static IHttpClientBuilder AddGateClient(this IServiceCollection services, string serviceName = "gate")
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
+
+        services.AddOptions<GateClientOptions>()
+            .BindConfiguration(GateClientOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddTransient<GateApiKeyHandler>();
+
+        return services.AddHttpClient<GateClient>(http => http.BaseAddress = new Uri($"https+http://{serviceName}"))
+            .AddHttpMessageHandler<GateApiKeyHandler>();
+    }
+}

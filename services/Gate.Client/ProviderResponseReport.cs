@@ -1,0 +1,14 @@
+namespace Integrations.Gate.Client;
+
+/// <summary>
+/// What a provider answered, reported so every worker and replica honours it. Header values are
+/// passed as received: <c>Retry-After</c> (seconds or an HTTP date), <c>X-RateLimit-Remaining</c>
+/// and <c>X-RateLimit-Reset</c> (epoch seconds, as GitHub sends it, or seconds from now).
+/// </summary>
+public sealed record ProviderResponseReport(
+    string Provider,
+    string Connection,
+    int StatusCode,
+    string? RetryAfter = null,
+    string? RateLimitRemaining = null,
+    string? RateLimitReset = null);
