@@ -13,4 +13,10 @@ internal static partial class WorkerLog
 
     [LoggerMessage(4, LogLevel.Error, "The delivery queue is unreachable; retrying")]
     public static partial void QueueUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "{Action} on {Target} failed (retryable: {Retryable})")]
+    public static partial void EffectFailed(ILogger logger, string action, string target, bool retryable, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Information, "Delivery {Provider}/{DeliveryId} deferred for {Seconds} s: {Reason}")]
+    public static partial void Deferred(ILogger logger, string provider, string deliveryId, double seconds, string reason);
 }

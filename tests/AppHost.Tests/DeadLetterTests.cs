@@ -48,6 +48,37 @@ public sealed class DeadLetterTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task ReplayRunsTheFlowAgainWithoutRepeatingTheEffect()
+    {
+        var deliveryId = Guid.NewGuid().ToString();
+        var repository = $"acme/replay-{deliveryId[..8]}";
+        var body = GitHubDelivery.PushPayload(repository);
+        var key = $"github:{deliveryId}:send_message";
+        using var receiver = stack.App.CreateHttpClient("receiver");
+        using (var response = await receiver.SendAsync(GitHubDelivery.Request(body, deliveryId, GitHubDelivery.Sign(body, StackFixture.GitHubWebhookSecret))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        await AuditRowAsync(key, "succeeded");
+
+        using var worker = stack.App.CreateHttpClient("worker");
+        worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
+        using var replay = await worker.PostAsync($"/api/deliveries/github/{deliveryId}/replay", null);
+        Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
+
+        await AuditRowAsync(key, "skipped");
+        var messages = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=slack&kind=message");
+        Assert.Single(messages, m => m.GetProperty("text").GetString()!.Contains(repository, StringComparison.Ordinal));
+    }
+
+    private Task<object> AuditRowAsync(string key, string status) =>
+        StackFixture.EventuallyAsync(
+            async () => (await stack.GetJsonAsync<JsonElement>("audit", $"/api/audit?idempotencyKey={key}"))
+                .Where(r => r.GetProperty("status").GetString() == status).Select(r => (object)r).FirstOrDefault(),
+            $"an audit row '{status}' for {key}");
+
+    [Fact]
     public async Task ReplayOfAnUnknownDeliveryIsNotFound()
     {
         using var worker = stack.App.CreateHttpClient("worker");

@@ -49,7 +49,6 @@ public sealed class SandboxFaultTests(StackFixture stack)
     private async Task<(string Repository, List<JsonElement> Calls)> PushThroughFaultAsync(object rule)
     {
         using var sandbox = stack.App.CreateHttpClient("sandbox");
-        var since = DateTimeOffset.UtcNow;
         (await sandbox.PostAsJsonAsync("/_sandbox/faults", rule)).EnsureSuccessStatusCode();
         try
         {
@@ -59,15 +58,15 @@ public sealed class SandboxFaultTests(StackFixture stack)
             using var receiver = stack.App.CreateHttpClient("receiver");
             using var response = await receiver.SendAsync(GitHubDelivery.Request(body, deliveryId, GitHubDelivery.Sign(body, StackFixture.GitHubWebhookSecret)));
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var traceId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("traceId").GetString();
 
             await StackFixture.EventuallyAsync(
                 async () => (await stack.GetJsonAsync<JsonElement>("audit", $"/api/audit?idempotencyKey=github:{deliveryId}:send_message"))
                     .Where(r => r.GetProperty("status").GetString() == "succeeded").Select(r => (object)r).FirstOrDefault(),
                 "the message to be sent");
 
-            var calls = (await stack.GetJsonAsync<JsonElement>("sandbox", $"/_sandbox/calls?route={PostMessage}"))
-                .Where(c => c.GetProperty("at").GetDateTimeOffset() >= since)
-                .ToList();
+            // The calls this delivery caused: the sandbox records the trace each call belongs to.
+            var calls = await stack.GetJsonAsync<JsonElement>("sandbox", $"/_sandbox/calls?route={PostMessage}&traceId={traceId}");
             return (repository, calls);
         }
         finally

@@ -27,7 +27,8 @@ public sealed class WalkingSkeletonTests(StackFixture stack)
 
         var idempotencyKey = $"github:{deliveryId}:send_message";
         var audit = await StackFixture.EventuallyAsync(
-            async () => (await stack.GetJsonAsync<AuditRecordDto>("audit", $"/api/audit?idempotencyKey={idempotencyKey}")).SingleOrDefault(),
+            async () => (await stack.GetJsonAsync<AuditRecordDto>("audit", $"/api/audit?idempotencyKey={idempotencyKey}"))
+                .SingleOrDefault(row => row.Status == "succeeded"),
             "the audit row");
 
         Assert.Equal("worker", audit.Actor);
@@ -35,6 +36,8 @@ public sealed class WalkingSkeletonTests(StackFixture stack)
         Assert.Equal("SendMessage", audit.Action);
         Assert.Equal("#engineering", audit.Target);
         Assert.Equal("succeeded", audit.Status);
+        var started = Assert.Single(await stack.GetJsonAsync<AuditRecordDto>("audit", $"/api/audit?idempotencyKey={idempotencyKey}"), row => row.Status == "started");
+        Assert.Equal(accepted.TraceId, started.TraceId);
         Assert.Equal("sandbox", audit.Environment);
         Assert.Equal(accepted.TraceId, audit.TraceId);
         Assert.True(DateTimeOffset.UtcNow - audit.Ts < TimeSpan.FromMinutes(5));

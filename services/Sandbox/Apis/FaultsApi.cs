@@ -16,7 +16,7 @@ public static class FaultsApi
             faults.Clear();
             return TypedResults.NoContent();
         });
-        api.MapGet("/calls", (CallLog calls, string? route) => TypedResults.Ok(calls.List(route)));
+        api.MapGet("/calls", (CallLog calls, string? route, string? traceId) => TypedResults.Ok(calls.List(route, traceId)));
         return api;
     }
 

@@ -1,35 +1,33 @@
-using Integrations.Audit.Client;
 using Integrations.Worker.Queue;
 using Integrations.Worker.Slack;
 
 namespace Integrations.Worker.Connectors;
 
 /// <summary>
-/// Sends a message to a Slack channel and audits the outcome under the given idempotency key.
-/// A refusal that no retry can fix becomes a <see cref="PermanentFlowException"/>; a transient one
-/// is rethrown for the queue to retry.
+/// Sends a message to a Slack channel, at most once per idempotency key (see <see cref="EffectGuard"/>).
+/// A refusal that no retry can fix becomes a <see cref="PermanentFlowException"/>; a rate limit is
+/// reported to the gate; other transient refusals are rethrown for the queue to retry.
 /// </summary>
-public sealed class SendMessage(SlackWebApiClient slack, WriteAudit writeAudit)
+public sealed class SendMessage(SlackWebApiClient slack, EffectGuard guard)
 {
     public const string Action = nameof(SendMessage);
 
-    public async Task<SlackPostedMessage> RunAsync(string channel, string text, string idempotencyKey, CancellationToken cancellationToken)
-    {
-        try
+    /// <returns>The message's Slack timestamp (its id), or the stored one when it was already sent.</returns>
+    public Task<string> RunAsync(string channel, string text, string idempotencyKey, CancellationToken cancellationToken) =>
+        guard.RunAsync(new Effect("slack", channel, Action, channel, idempotencyKey, text), async ct =>
         {
-            var posted = await slack.PostMessageAsync(channel, text, cancellationToken);
-            await writeAudit.RunAsync("slack", Action, channel, idempotencyKey, AuditStatus.Succeeded, cancellationToken);
-            return posted;
-        }
-        catch (SlackApiException ex)
-        {
-            await writeAudit.RunAsync("slack", Action, channel, idempotencyKey, AuditStatus.Failed, cancellationToken);
-            if (ex.IsTransient)
+            try
             {
-                throw;
+                var posted = await slack.PostMessageAsync(channel, text, ct);
+                return posted.Ts;
             }
-
-            throw new PermanentFlowException($"Slack refused {Action} to {channel}.", ex);
-        }
-    }
+            catch (SlackApiException ex) when (ex.RetryAfter is { } retryAfter)
+            {
+                throw new ProviderRateLimitedException("slack", retryAfter, ex);
+            }
+            catch (SlackApiException ex) when (!ex.IsTransient)
+            {
+                throw new PermanentFlowException($"Slack refused {Action} to {channel}.", ex);
+            }
+        }, cancellationToken);
 }

@@ -38,6 +38,7 @@ internal static class ApplicationServiceExtensions
 
         builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddSingleton<QueueAdministration>();
+        builder.Services.AddTransient<EffectGuard>();
         builder.Services.AddTransient<SendMessage>();
         builder.Services.AddTransient<WriteAudit>();
         builder.Services.AddTransient<RecordPaymentEvent>();

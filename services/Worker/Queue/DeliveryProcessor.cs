@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Integrations.Worker.Connectors;
 using Integrations.Worker.Flows;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -8,7 +9,8 @@ namespace Integrations.Worker.Queue;
 /// <summary>
 /// Drains the delivery queue with <see cref="QueueOptions.Concurrency"/> loops (competing consumers,
 /// like further worker replicas): claim, run the matching flow under the trace the receiver started,
-/// then complete or fail the delivery. Flows may throw; a <see cref="PermanentFlowException"/>
+/// then complete, defer (<see cref="DeferredFlowException"/>, not counted as an attempt) or fail the
+/// delivery. Flows may throw; a <see cref="PermanentFlowException"/>
 /// dead-letters at once, anything else is retried on the <see cref="RetrySchedule"/>.
 /// </summary>
 public sealed class DeliveryProcessor(
@@ -115,11 +117,17 @@ public sealed class DeliveryProcessor(
             await queue.CompleteAsync(delivery, cancellationToken);
             WorkerLog.Processed(logger, delivery.Provider, delivery.DeliveryId, delivery.EventType, delivery.Attempt);
         }
+        catch (DeferredFlowException deferred)
+        {
+            await queue.DeferAsync(delivery, deferred.NotBefore, cancellationToken);
+            WorkerLog.Deferred(logger, delivery.Provider, delivery.DeliveryId, deferred.NotBefore.TotalSeconds, deferred.Message);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             activity?.AddException(ex);
             activity?.SetStatus(ActivityStatusCode.Error);
-            var state = await queue.FailAsync(delivery, $"{ex.GetType().Name}: {ex.Message}", ex is PermanentFlowException, cancellationToken);
+            var notBefore = (ex as ProviderRateLimitedException)?.RetryAfter;
+            var state = await queue.FailAsync(delivery, $"{ex.GetType().Name}: {ex.Message}", ex is PermanentFlowException, notBefore, cancellationToken);
             WorkerLog.DeliveryFailed(logger, delivery.Provider, delivery.DeliveryId, delivery.Attempt, state, ex);
         }
     }

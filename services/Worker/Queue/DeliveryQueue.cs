@@ -58,12 +58,31 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, IOptions<QueueOpt
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Puts a delivery back without counting the attempt, due again after <paramref name="notBefore"/>
+    /// (a spent rate budget, another worker's lease).
+    /// </summary>
+    public async Task DeferAsync(ClaimedDelivery delivery, TimeSpan notBefore, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE deliveries
+            SET state = 'received', attempts = attempts - 1, next_attempt_at = now() + $3
+            WHERE id = $1 AND state = 'processing' AND attempts = $2
+            """);
+        command.Parameters.Add(new() { Value = delivery.Id });
+        command.Parameters.Add(new() { Value = delivery.Attempt });
+        command.Parameters.Add(new() { Value = notBefore });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Records a failed attempt: retried later, or dead-lettered when permanent or out of attempts.</summary>
-    public async Task<string> FailAsync(ClaimedDelivery delivery, string error, bool permanent, CancellationToken cancellationToken)
+    /// <param name="notBefore">A provider's <c>Retry-After</c>: the retry comes no earlier, whatever the schedule says.</param>
+    public async Task<string> FailAsync(ClaimedDelivery delivery, string error, bool permanent, TimeSpan? notBefore, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var dead = permanent || delivery.Attempt >= settings.MaxAttempts;
-        var delay = RetrySchedule.DelayFor(delivery.Attempt, settings.BaseRetryDelay, settings.MaxRetryDelay, Random.Shared);
+        var scheduled = RetrySchedule.DelayFor(delivery.Attempt, settings.BaseRetryDelay, settings.MaxRetryDelay, Random.Shared);
+        var delay = notBefore > scheduled ? notBefore.Value : scheduled;
 
         await using var command = dataSource.CreateCommand("""
             UPDATE deliveries

@@ -1,0 +1,99 @@
+using Integrations.Audit.Client;
+using Integrations.Gate.Client;
+using Integrations.Worker.Queue;
+
+namespace Integrations.Worker.Connectors;
+
+/// <summary>
+/// Runs a connector's effect at most once per idempotency key, within the provider's shared rate
+/// budget, and audits every outcome. The protocol, in order:
+/// <list type="number">
+/// <item><c>begin</c> the key in the gate: <c>completed</c> means the effect already happened, so it is
+/// skipped (audited <c>skipped</c>) and its stored outcome returned; <c>in_progress</c> means another
+/// worker holds it, so this delivery is retried later; <c>mismatch</c> is a permanent error.</item>
+/// <item>Take a rate-limit decision for <c>(provider, connection)</c>. A short wait is waited out here; a
+/// long one defers the delivery without spending an attempt.</item>
+/// <item>Audit <c>started</c>, perform the effect, report a provider's rate-limit answer to the gate so
+/// every worker pauses, then <c>complete</c> the key with the outcome (audit <c>succeeded</c>), or
+/// <c>fail</c> it, retryable or not (audit <c>failed</c>).</item>
+/// </list>
+/// If the gate cannot be reached the effect does not run: never risk a duplicate. A worker that
+/// dies between the effect and <c>complete</c> leaves a lease that expires; the effect may then run
+/// again, unless the provider itself dedups on the key (Stripe's <c>Idempotency-Key</c>).
+/// </summary>
+public sealed class EffectGuard(GateClient gate, WriteAudit audit, ILogger<EffectGuard> logger)
+{
+    private static readonly TimeSpan s_lease = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan s_longestInProcessWait = TimeSpan.FromSeconds(5);
+
+    public async Task<string> RunAsync(Effect effect, Func<CancellationToken, Task<string>> perform, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(effect);
+        ArgumentNullException.ThrowIfNull(perform);
+
+        var claim = await gate.BeginAsync(new BeginRequest(effect.IdempotencyKey, effect.Fingerprint, s_lease), cancellationToken);
+        switch (claim.Status)
+        {
+            case IdempotencyStatus.Completed when claim.Succeeded != false:
+                await WriteAsync(effect, AuditStatus.Skipped, cancellationToken);
+                return claim.Outcome ?? "";
+            case IdempotencyStatus.Completed:
+                throw new PermanentFlowException($"{effect.Action} already failed permanently for this key.");
+            case IdempotencyStatus.InProgress:
+                throw new DeferredFlowException($"Another worker is performing {effect.Action} for this key.", claim.LeaseExpiresAt - DateTimeOffset.UtcNow);
+            case IdempotencyStatus.Mismatch:
+                throw new PermanentFlowException($"The idempotency key of {effect.Action} was already used for a different request.");
+        }
+
+        var leaseToken = claim.LeaseToken ?? throw new InvalidOperationException("The gate granted a key without a lease token.");
+        try
+        {
+            await WaitForBudgetAsync(effect, cancellationToken);
+            await WriteAsync(effect, AuditStatus.Started, cancellationToken);
+            var outcome = await perform(cancellationToken);
+            await gate.CompleteAsync(new CompleteRequest(effect.IdempotencyKey, leaseToken, outcome), cancellationToken);
+            await WriteAsync(effect, AuditStatus.Succeeded, cancellationToken);
+            return outcome;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var retryable = ex is not PermanentFlowException;
+            if (ex is ProviderRateLimitedException limited)
+            {
+                await gate.ReportAsync(new ProviderResponseReport(effect.Provider, effect.Connection, 429,
+                    ((int)Math.Ceiling(limited.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture), null, null), CancellationToken.None);
+            }
+
+            await gate.FailAsync(new FailRequest(effect.IdempotencyKey, leaseToken, retryable, ex.GetType().Name), CancellationToken.None);
+            if (ex is not DeferredFlowException)
+            {
+                await WriteAsync(effect, AuditStatus.Failed, CancellationToken.None);
+            }
+
+            WorkerLog.EffectFailed(logger, effect.Action, effect.Target, retryable, ex);
+            throw;
+        }
+    }
+
+    private async Task WaitForBudgetAsync(Effect effect, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var decision = await gate.DecideAsync(new RateLimitRequest(effect.Provider, effect.Connection), cancellationToken);
+            if (decision.Allowed)
+            {
+                return;
+            }
+
+            if (decision.RetryAfter > s_longestInProcessWait)
+            {
+                throw new DeferredFlowException($"The {effect.Provider} budget for {effect.Connection} is spent.", decision.RetryAfter);
+            }
+
+            await Task.Delay(decision.RetryAfter, cancellationToken);
+        }
+    }
+
+    private Task WriteAsync(Effect effect, string status, CancellationToken cancellationToken) =>
+        audit.RunAsync(effect.Provider, effect.Action, effect.Target, effect.IdempotencyKey, status, cancellationToken);
+}
