@@ -71,9 +71,16 @@ public sealed class GateClient(HttpClient http)
         return await ReadAsync<RateLimitPause>(response, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reports a provider's response, taking <c>Retry-After</c> and <c>X-RateLimit-*</c> from its headers.</summary>
+    /// <summary>
+    /// Reports a provider's response, taking <c>Retry-After</c> and <c>X-RateLimit-*</c> from its headers;
+    /// <paramref name="rateLimited"/> marks a rate limit the status code does not show (GitHub's secondary-limit 403).
+    /// </summary>
     public Task<RateLimitPause> ReportAsync(
-        string provider, string connection, HttpResponseMessage providerResponse, CancellationToken cancellationToken = default)
+        string provider,
+        string connection,
+        HttpResponseMessage providerResponse,
+        bool rateLimited = false,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(providerResponse);
 
@@ -84,7 +91,8 @@ public sealed class GateClient(HttpClient http)
                 (int)providerResponse.StatusCode,
                 providerResponse.Headers.RetryAfter?.ToString(),
                 Header(providerResponse, "X-RateLimit-Remaining"),
-                Header(providerResponse, "X-RateLimit-Reset")),
+                Header(providerResponse, "X-RateLimit-Reset"),
+                rateLimited),
             cancellationToken);
     }
 

@@ -46,6 +46,14 @@ public sealed class ProviderPauseTests
         Assert.Equal(s_default, Pause(new Report(429)));
 
     [Fact]
+    public void GitHubSecondaryLimitForbiddenWithoutHeadersPausesForTheDefault() =>
+        Assert.Equal(s_default, Pause(new Report(403, RateLimitRemaining: "4000", RateLimited: true)));
+
+    [Fact]
+    public void PlainForbiddenDoesNotPause() =>
+        Assert.Null(Pause(new Report(403, RateLimitRemaining: "4000")));
+
+    [Fact]
     public void PausesAreCappedSoABogusHeaderCannotStopABudgetForGood() =>
         Assert.Equal(s_max, Pause(new Report(429, RetryAfter: "999999")));
 
@@ -58,8 +66,9 @@ public sealed class ProviderPauseTests
 
     private static TimeSpan? Pause(Report report) =>
         ProviderPause.For(
-            new ProviderResponseReport("github", "c1", report.StatusCode, report.RetryAfter, report.RateLimitRemaining, report.RateLimitReset),
+            new ProviderResponseReport("github", "c1", report.StatusCode, report.RetryAfter, report.RateLimitRemaining, report.RateLimitReset, report.RateLimited),
             s_now, s_default, s_max);
 
-    private sealed record Report(int StatusCode, string? RetryAfter = null, string? RateLimitRemaining = null, string? RateLimitReset = null);
+    private sealed record Report(
+        int StatusCode, string? RetryAfter = null, string? RateLimitRemaining = null, string? RateLimitReset = null, bool RateLimited = false);
 }

@@ -45,10 +45,10 @@ public static class IdempotencyApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        BeginOutcome outcome;
+        BeginResult result;
         try
         {
-            outcome = await store.BeginAsync(request.Key, request.Fingerprint, request.Lease ?? settings.DefaultLease, settings.IdempotencyRetention);
+            result = await store.BeginAsync(request.Key, request.Fingerprint, request.Lease ?? settings.DefaultLease, settings.IdempotencyRetention);
         }
         catch (Exception ex) when (GateProblems.IsUnavailable(ex))
         {
@@ -56,8 +56,7 @@ public static class IdempotencyApi
             return GateProblems.RedisUnavailable("no lease was granted");
         }
 
-        var result = new BeginResult(outcome.Status, outcome.LeaseToken, outcome.LeaseExpiresAt, outcome.Outcome, outcome.Succeeded);
-        return outcome.Status switch
+        return result.Status switch
         {
             IdempotencyStatus.InProgress => TypedResults.Conflict(result),
             IdempotencyStatus.Mismatch => TypedResults.Problem(

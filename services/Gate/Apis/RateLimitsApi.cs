@@ -60,15 +60,12 @@ public static partial class RateLimitsApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        var work = new (RateLimitRequest, BudgetOptions)[requests.Length];
         for (var i = 0; i < requests.Length; i++)
         {
             foreach (var (field, messages) in Validate(requests[i], settings, $"[{i}]."))
             {
                 errors[field] = messages;
             }
-
-            work[i] = (requests[i], errors.Count == 0 ? settings.Budgets[requests[i].Provider] : new BudgetOptions());
         }
 
         if (errors.Count > 0)
@@ -76,6 +73,7 @@ public static partial class RateLimitsApi
             return TypedResults.ValidationProblem(errors);
         }
 
+        var work = Array.ConvertAll(requests, request => (request, settings.Budgets[request.Provider]));
         try
         {
             return TypedResults.Ok(await limiter.DecideManyAsync(work));

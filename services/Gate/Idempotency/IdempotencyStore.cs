@@ -65,7 +65,7 @@ public sealed class IdempotencyStore(IConnectionMultiplexer redis)
         return ARGV[2]
         """;
 
-    public async Task<BeginOutcome> BeginAsync(string key, string fingerprint, TimeSpan lease, TimeSpan retention)
+    public async Task<BeginResult> BeginAsync(string key, string fingerprint, TimeSpan lease, TimeSpan retention)
     {
         var token = Guid.NewGuid().ToString("N");
         var result = (RedisResult[])(await redis.GetConnectedDatabase().ScriptEvaluateAsync(
@@ -76,11 +76,11 @@ public sealed class IdempotencyStore(IConnectionMultiplexer redis)
         var state = (string)result[0]!;
         return state switch
         {
-            "new" => new BeginOutcome(IdempotencyStatus.New, (string?)result[1], FromUnixMs(result[2]), null, null),
-            "in_progress" => new BeginOutcome(IdempotencyStatus.InProgress, null, FromUnixMs(result[2]), null, null),
-            "completed" => new BeginOutcome(IdempotencyStatus.Completed, null, null, (string?)result[3], true),
-            "failed" => new BeginOutcome(IdempotencyStatus.Completed, null, null, (string?)result[3], false),
-            "mismatch" => new BeginOutcome(IdempotencyStatus.Mismatch, null, null, null, null),
+            "new" => new BeginResult(IdempotencyStatus.New, (string?)result[1], FromUnixMs(result[2])),
+            "in_progress" => new BeginResult(IdempotencyStatus.InProgress, LeaseExpiresAt: FromUnixMs(result[2])),
+            "completed" => new BeginResult(IdempotencyStatus.Completed, Outcome: (string?)result[3], Succeeded: true),
+            "failed" => new BeginResult(IdempotencyStatus.Completed, Outcome: (string?)result[3], Succeeded: false),
+            "mismatch" => new BeginResult(IdempotencyStatus.Mismatch),
             _ => throw new InvalidOperationException($"The begin script answered an unknown state '{state}'."),
         };
     }

@@ -9,7 +9,8 @@ namespace Integrations.Gate.RateLimits;
 /// <item><c>Retry-After</c> as delta seconds or an HTTP date (Slack, Stripe, GitHub secondary limits);</item>
 /// <item>else <c>X-RateLimit-Remaining: 0</c> with <c>X-RateLimit-Reset</c> as epoch seconds (GitHub)
 /// or, for small values, seconds from now;</item>
-/// <item>else a 429 with neither gets <paramref name="defaultPause"/> (GitHub: wait at least a minute).</item>
+/// <item>else a 429, or a response the caller marked as rate limited (GitHub's secondary-limit 403),
+/// gets <paramref name="defaultPause"/> (GitHub: wait at least a minute).</item>
 /// </list>
 /// The result is capped at <paramref name="maxPause"/>.
 /// </summary>
@@ -24,7 +25,7 @@ public static class ProviderPause
 
         var pause = FromRetryAfter(report.RetryAfter, now)
             ?? FromExhaustedReset(report.RateLimitRemaining, report.RateLimitReset, now)
-            ?? (report.StatusCode == 429 ? defaultPause : null);
+            ?? (report.StatusCode == 429 || report.RateLimited ? defaultPause : null);
 
         if (pause is not { } value || value <= TimeSpan.Zero)
         {

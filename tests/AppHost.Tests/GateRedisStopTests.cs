@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using Integrations.Gate.Client;
+
+namespace Integrations.AppHost.Tests;
+
+/// <summary>
+/// Stops the <c>cache</c> resource under a running gate. It uses its own AppHost instance, so the
+/// shared <see cref="StackFixture"/> keeps its Redis.
+/// </summary>
+public sealed class GateRedisStopTests : IDisposable
+{
+    private readonly DirectoryInfo _dataDirectory = Directory.CreateTempSubdirectory("integrations-gate-outage-");
+
+    [Fact]
+    public async Task WhenTheStacksRedisIsStoppedTheGateAnswers503AndNeverNew()
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_dataDirectory.FullName, (UnixFileMode)0b111_101_101);
+        }
+
+        using var cts = new CancellationTokenSource(StackFixture.StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [$"Infra:DataDirectory={_dataDirectory.FullName}", $"Parameters:gate-api-key={StackFixture.GateApiKey}"], cts.Token);
+        await using var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("gate", cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
+
+        using var http = GateProcess.CreateHttpClient(app.GetEndpoint("gate", "http"));
+        var leased = $"github:{Guid.NewGuid()}:send_message";
+        Assert.Equal(IdempotencyStatus.New, (await new GateClient(http).BeginAsync(new BeginRequest(leased, "fp-1"))).Status);
+
+        var stopped = await app.ResourceCommands.ExecuteCommandAsync("cache", KnownResourceCommands.StopCommand, cts.Token);
+        Assert.True(stopped.Success, stopped.Message);
+
+        // Until the gate notices the loss, the leased key may still answer in_progress; it must never answer new.
+        using var unavailable = await StackFixture.EventuallyAsync(async () =>
+        {
+            var response = await http.PostAsJsonAsync("/api/idempotency/begin", new BeginRequest(leased, "fp-1"));
+            Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            return null;
+        }, "the gate to notice that Redis stopped");
+
+        Assert.Equal("application/problem+json", unavailable.Content.Headers.ContentType?.MediaType);
+        using var fresh = await http.PostAsJsonAsync("/api/idempotency/begin", new BeginRequest($"github:{Guid.NewGuid()}:send_message", "fp-1"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, fresh.StatusCode);
+        using var decision = await http.PostAsJsonAsync("/api/ratelimits/decisions", new RateLimitRequest("github", "c1"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, decision.StatusCode);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _dataDirectory.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
