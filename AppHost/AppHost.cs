@@ -4,7 +4,11 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var settings = IntegrationSettings.Add(builder);
 var infra = builder.AddInfrastructure();
-var gateApiKey = builder.AddGateApiKey();
+
+// Keys for service-to-service and operator calls: secret parameters, random per run unless configured.
+var gateApiKey = builder.AddApiKey("gate-api-key");
+var receiverAdminKey = builder.AddApiKey("receiver-admin-key");
+var workerAdminKey = builder.AddApiKey("worker-admin-key");
 
 // Schema setup runs once and exits; everything that touches PostgreSQL waits for it.
 var migrator = builder.AddProject<Projects.Migrator>("migrator")
@@ -26,10 +30,8 @@ var audit = builder.AddProject<Projects.Audit>("audit")
 var gate = builder.AddProject<Projects.Gate>("gate")
     .WithReference(infra.Cache).WaitFor(infra.Cache)
     .WithSecrets(settings)
-    .WithGateApiKey(gateApiKey)
+    .WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithHttpHealthCheck("/health");
-
-var receiverAdminKey = builder.AddApiKey("receiver-admin-key");
 
 builder.AddProject<Projects.Receiver>("receiver")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
@@ -38,12 +40,10 @@ builder.AddProject<Projects.Receiver>("receiver")
     .WithEnvironment("Receiver__AdminApiKey", receiverAdminKey)
     .WithHttpHealthCheck("/health");
 
-var workerAdminKey = builder.AddApiKey("worker-admin-key");
-
 builder.AddProject<Projects.Worker>("worker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
     .WithReference(audit).WaitFor(audit)
-    .WithReference(gate).WaitFor(gate).WithGateApiKey(gateApiKey)
+    .WithReference(gate).WaitFor(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "SAAS_API_TOKEN")
     .WithEnvironment("Worker__AdminApiKey", workerAdminKey)
     .WithProviders(sandbox)
@@ -52,7 +52,7 @@ builder.AddProject<Projects.Worker>("worker")
 builder.AddProject<Projects.TokenBroker>("broker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
     .WithReference(audit)
-    .WithReference(gate).WithGateApiKey(gateApiKey)
+    .WithReference(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithSecrets(settings, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
     .WithProviders(sandbox)
     .WithHttpHealthCheck("/health");

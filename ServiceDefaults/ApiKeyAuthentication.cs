@@ -29,9 +29,10 @@ public static class ApiKeyAuthentication
             var presented = context.HttpContext.Request.Headers[HeaderName].ToString();
             if (string.IsNullOrEmpty(expected) || !FixedTimeEquals(presented, expected))
             {
+                context.HttpContext.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{HeaderName}\"";
                 return Results.Problem(
-                    title: "Unauthorized.",
-                    detail: $"A valid {HeaderName} header is required.",
+                    title: "Authentication required.",
+                    detail: $"Send a valid API key in the {HeaderName} header.",
                     statusCode: StatusCodes.Status401Unauthorized);
             }
 

@@ -2,9 +2,6 @@ namespace Integrations.Gate;
 
 internal static partial class GateLog
 {
-    [LoggerMessage(1, LogLevel.Warning, "Rejected an unauthenticated call to {Path}: {Reason}")]
-    public static partial void Unauthenticated(ILogger logger, string path, string reason);
-
     [LoggerMessage(2, LogLevel.Error, "Redis is unreachable; {Operation} failed closed")]
     public static partial void RedisUnavailable(ILogger logger, string operation, Exception exception);
 
