@@ -37,7 +37,8 @@ base="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$password"
 export ConnectionStrings__integrationsdb="$base;Database=integrationsdb" ConnectionStrings__auditdb="$base;Database=auditdb"
 secret="bench-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export GITHUB_WEBHOOK_SECRET="$secret" STRIPE_WEBHOOK_SECRET="whsec_bench" SLACK_SIGNING_SECRET="bench" SLACK_BOT_TOKEN="xoxb-bench"
-export Receiver__AdminApiKey="bench-admin-$secret" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
+# The worker validates its gate settings at start; the ping deliveries used here never reach the gate.
+export Receiver__AdminApiKey="bench-admin-$secret" Worker__AdminApiKey="bench-admin-$secret" Gate__ApiKey="bench-gate-$secret" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
 
 dotnet services/Migrator/bin/Release/net10.0/Migrator.dll >"$work/migrator.log" 2>&1
 dotnet services/Receiver/bin/Release/net10.0/Receiver.dll --urls "http://127.0.0.1:$RECEIVER_PORT" >"$work/receiver.log" 2>&1 &

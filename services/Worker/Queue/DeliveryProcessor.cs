@@ -68,9 +68,18 @@ public sealed class DeliveryProcessor(
         {
             try
             {
-                while (await queue.ClaimAsync(stoppingToken) is { } delivery)
+                while (await queue.ClaimAsync(options.Value.ClaimBatch, stoppingToken) is { Count: > 0 } batch)
                 {
-                    await ProcessAsync(delivery, stoppingToken);
+                    var done = new List<ClaimedDelivery>(batch.Count);
+                    foreach (var delivery in batch)
+                    {
+                        if (await ProcessAsync(delivery, stoppingToken))
+                        {
+                            done.Add(delivery);
+                        }
+                    }
+
+                    await queue.CompleteAsync(done, stoppingToken);
                     LastHeartbeat = DateTimeOffset.UtcNow;
                 }
 
@@ -91,7 +100,8 @@ public sealed class DeliveryProcessor(
         }
     }
 
-    private async Task ProcessAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
+    /// <returns><c>true</c> when the delivery is done and should be marked so with its batch.</returns>
+    private async Task<bool> ProcessAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
     {
         // The receiver stored its trace context with the delivery: continue that trace across the queue.
         ActivityContext.TryParse(delivery.TraceParent, delivery.TraceState, isRemote: true, out var parent);
@@ -114,13 +124,14 @@ public sealed class DeliveryProcessor(
                 await flow.RunAsync(delivery, cancellationToken);
             }
 
-            await queue.CompleteAsync(delivery, cancellationToken);
             WorkerLog.Processed(logger, delivery.Provider, delivery.DeliveryId, delivery.EventType, delivery.Attempt);
+            return true;
         }
         catch (DeferredFlowException deferred)
         {
             await queue.DeferAsync(delivery, deferred.NotBefore, cancellationToken);
             WorkerLog.Deferred(logger, delivery.Provider, delivery.DeliveryId, deferred.NotBefore.TotalSeconds, deferred.Message);
+            return false;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -129,6 +140,7 @@ public sealed class DeliveryProcessor(
             var notBefore = (ex as ProviderRateLimitedException)?.RetryAfter;
             var state = await queue.FailAsync(delivery, $"{ex.GetType().Name}: {ex.Message}", ex is PermanentFlowException, notBefore, cancellationToken);
             WorkerLog.DeliveryFailed(logger, delivery.Provider, delivery.DeliveryId, delivery.Attempt, state, ex);
+            return false;
         }
     }
 }

@@ -7,54 +7,66 @@ namespace Integrations.Worker.Queue;
 /// The worker's side of the <c>deliveries</c> table, which is the queue. Claiming is one statement:
 /// the oldest due row is locked with <c>FOR UPDATE SKIP LOCKED</c>, so competing workers never take
 /// the same row, and leased by moving its <c>next_attempt_at</c> to <c>now() + Lease</c>. A row whose
-/// lease ran out (its worker crashed) is simply due again, so one indexed predicate finds all work. Completion and failure only touch rows still in <c>processing</c> under
+/// lease ran out (its worker crashed) is simply due again, so one indexed predicate finds all work.
+/// Claims and completions are batched: one statement claims several rows, and the successes of a
+/// batch are marked done together, which keeps the database's work per delivery small. Completion and failure only touch rows still in <c>processing</c> under
 /// the claimed attempt, so a worker that lost its lease cannot overwrite a newer owner's result.
 /// </summary>
 public sealed class DeliveryQueue(NpgsqlDataSource dataSource, IOptions<QueueOptions> options)
 {
     public const string NotifyChannel = "deliveries";
 
-    public async Task<ClaimedDelivery?> ClaimAsync(CancellationToken cancellationToken)
+    /// <summary>Claims up to <paramref name="max"/> due deliveries, oldest first, in one statement.</summary>
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int max, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             UPDATE deliveries
             SET state = 'processing', attempts = attempts + 1, next_attempt_at = now() + $1
-            WHERE id = (
+            WHERE id IN (
                 SELECT id FROM deliveries
                 WHERE state IN ('received', 'failed', 'processing') AND next_attempt_at <= now()
                 ORDER BY next_attempt_at
-                LIMIT 1
+                LIMIT $2
                 FOR UPDATE SKIP LOCKED)
             RETURNING id, provider, delivery_id, event_type, body, traceparent, tracestate, attempts
             """);
         command.Parameters.Add(new() { Value = options.Value.Lease });
+        command.Parameters.Add(new() { Value = max });
 
+        var claimed = new List<ClaimedDelivery>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        while (await reader.ReadAsync(cancellationToken))
         {
-            return null;
+            claimed.Add(new ClaimedDelivery(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetFieldValue<byte[]>(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.GetInt32(7)));
         }
 
-        return new ClaimedDelivery(
-            reader.GetInt64(0),
-            reader.GetString(1),
-            reader.GetString(2),
-            reader.GetString(3),
-            reader.GetFieldValue<byte[]>(4),
-            reader.IsDBNull(5) ? null : reader.GetString(5),
-            reader.IsDBNull(6) ? null : reader.GetString(6),
-            reader.GetInt32(7));
+        return claimed;
     }
 
-    public async Task CompleteAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
+    /// <summary>Marks deliveries done, each only if this worker's claim on it still stands.</summary>
+    public async Task CompleteAsync(IReadOnlyCollection<ClaimedDelivery> deliveries, CancellationToken cancellationToken)
     {
+        if (deliveries.Count == 0)
+        {
+            return;
+        }
+
         await using var command = dataSource.CreateCommand("""
-            UPDATE deliveries
+            UPDATE deliveries AS d
             SET state = 'done', completed_at = now(), last_error = NULL
-            WHERE id = $1 AND state = 'processing' AND attempts = $2
+            FROM unnest($1::bigint[], $2::int[]) AS c(id, attempts)
+            WHERE d.id = c.id AND d.state = 'processing' AND d.attempts = c.attempts
             """);
-        command.Parameters.Add(new() { Value = delivery.Id });
-        command.Parameters.Add(new() { Value = delivery.Attempt });
+        command.Parameters.Add(new() { Value = deliveries.Select(d => d.Id).ToArray() });
+        command.Parameters.Add(new() { Value = deliveries.Select(d => d.Attempt).ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -18,6 +18,10 @@ public sealed class QueueOptions
     [Range(1, 64)]
     public int Concurrency { get; set; } = 8;
 
+    /// <summary>Deliveries one loop claims at a time. Default 16.</summary>
+    [Range(1, 256)]
+    public int ClaimBatch { get; set; } = 16;
+
     /// <summary>Attempts before a delivery is dead-lettered. Default 8.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 8;
