@@ -11,16 +11,11 @@ namespace Integrations.AppHost.Tests;
 /// </summary>
 public sealed class CrashRecoveryTests : IDisposable
 {
-    private readonly DirectoryInfo _dataDirectory = Directory.CreateTempSubdirectory("integrations-crash-");
+    private readonly ThrowawayStack _stack = new("crash");
 
     [Fact]
     public async Task DeliveriesAcknowledgedBeforeTheReceiverIsKilledAreProcessedAfterRestart()
     {
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(_dataDirectory.FullName, (UnixFileMode)0b111_101_101);
-        }
-
         var ids = new List<string>();
         await using (var first = await StartAsync(workerRuns: false))
         {
@@ -59,40 +54,12 @@ public sealed class CrashRecoveryTests : IDisposable
         }
     }
 
-    private async Task<DistributedApplication> StartAsync(bool workerRuns)
-    {
-        using var cts = new CancellationTokenSource(StackFixture.StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"Infra:DataDirectory={_dataDirectory.FullName}", "Infra:Mode=local", $"GITHUB_WEBHOOK_SECRET={StackFixture.GitHubWebhookSecret}"],
-            cts.Token);
-        if (!workerRuns)
-        {
-            // The worker never starts, so the deliveries can only be in the database.
-            builder.CreateResourceBuilder<ProjectResource>("worker").WithExplicitStart();
-        }
+    private Task<DistributedApplication> StartAsync(bool workerRuns) =>
+        _stack.StartAsync(
+            ["Infra:Mode=local", $"GITHUB_WEBHOOK_SECRET={StackFixture.GitHubWebhookSecret}"],
+            // Without the worker the deliveries can only be in the database.
+            builder => { if (!workerRuns) { builder.CreateResourceBuilder<ProjectResource>("worker").WithExplicitStart(); } },
+            workerRuns ? ["receiver", "worker"] : ["receiver"]);
 
-        var app = await builder.BuildAsync(cts.Token);
-        await app.StartAsync(cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("receiver", cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
-        if (workerRuns)
-        {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync("worker", cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
-        }
-
-        return app;
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            _dataDirectory.Delete(recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    public void Dispose() => _stack.Dispose();
 }

@@ -10,22 +10,13 @@ namespace Integrations.AppHost.Tests;
 /// </summary>
 public sealed class GateRedisStopTests : IDisposable
 {
-    private readonly DirectoryInfo _dataDirectory = Directory.CreateTempSubdirectory("integrations-gate-outage-");
+    private readonly ThrowawayStack _stack = new("gate-outage");
 
     [Fact]
     public async Task WhenTheStacksRedisIsStoppedTheGateAnswers503AndNeverNew()
     {
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(_dataDirectory.FullName, (UnixFileMode)0b111_101_101);
-        }
-
         using var cts = new CancellationTokenSource(StackFixture.StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"Infra:DataDirectory={_dataDirectory.FullName}", $"Parameters:gate-api-key={StackFixture.GateApiKey}"], cts.Token);
-        await using var app = await builder.BuildAsync(cts.Token);
-        await app.StartAsync(cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("gate", cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
+        await using var app = await _stack.StartAsync([$"Parameters:gate-api-key={StackFixture.GateApiKey}"], configure: null, "gate");
 
         using var http = GateProcess.CreateHttpClient(app.GetEndpoint("gate", "http"));
         var leased = $"github:{Guid.NewGuid()}:send_message";
@@ -55,17 +46,5 @@ public sealed class GateRedisStopTests : IDisposable
         Assert.Equal(HttpStatusCode.ServiceUnavailable, decision.StatusCode);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            _dataDirectory.Delete(recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    public void Dispose() => _stack.Dispose();
 }

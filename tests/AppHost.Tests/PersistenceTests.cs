@@ -10,16 +10,11 @@ namespace Integrations.AppHost.Tests;
 /// </summary>
 public sealed class PersistenceTests : IDisposable
 {
-    private readonly DirectoryInfo _dataDirectory = Directory.CreateTempSubdirectory("integrations-persistence-");
+    private readonly ThrowawayStack _stack = new("persistence");
 
     [Fact]
     public async Task DataSurvivesARestartOfTheStack()
     {
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(_dataDirectory.FullName, (UnixFileMode)0b111_101_101);
-        }
-
         var marker = Guid.NewGuid().ToString("N");
 
         await using (var first = await StartAsync())
@@ -66,29 +61,7 @@ public sealed class PersistenceTests : IDisposable
         Assert.Equal("kept", (string?)await redisAgain.GetDatabase().StringGetAsync($"persistence:{marker}"));
     }
 
-    private async Task<DistributedApplication> StartAsync()
-    {
-        using var cts = new CancellationTokenSource(StackFixture.StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"Infra:DataDirectory={_dataDirectory.FullName}", "Infra:Mode=local"], cts.Token);
-        var app = await builder.BuildAsync(cts.Token);
-        await app.StartAsync(cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("audit", cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("cache", cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
-        return app;
-    }
+    private Task<DistributedApplication> StartAsync() => _stack.StartAsync(["Infra:Mode=local"], configure: null, "audit", "cache");
 
-    public void Dispose()
-    {
-        try
-        {
-            _dataDirectory.Delete(recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    public void Dispose() => _stack.Dispose();
 }

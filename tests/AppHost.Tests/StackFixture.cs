@@ -27,23 +27,14 @@ public sealed class StackFixture : IAsyncLifetime
 
     public static readonly string[] Services = ["receiver", "gate", "worker", "broker", "audit", "sandbox"];
 
-    private readonly DirectoryInfo _dataDirectory = Directory.CreateTempSubdirectory("integrations-tests-");
+    private readonly ThrowawayStack _stack = new("tests");
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
 
-    public async Task InitializeAsync()
-    {
-        // PostgreSQL runs as the postgres user when tests run as root; it must reach the data directory.
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(_dataDirectory.FullName, (UnixFileMode)0b111_101_101);
-        }
-
-        using var cts = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+    public async Task InitializeAsync() =>
+        _app = await _stack.StartAsync(
             [
-                $"Infra:DataDirectory={_dataDirectory.FullName}",
                 "INTEGRATION_ENV=sandbox",
                 $"GITHUB_WEBHOOK_SECRET={GitHubWebhookSecret}",
                 $"STRIPE_WEBHOOK_SECRET={StripeWebhookSecret}",
@@ -52,20 +43,15 @@ public sealed class StackFixture : IAsyncLifetime
                 $"Parameters:worker-admin-key={WorkerAdminKey}",
                 $"Parameters:gate-api-key={GateApiKey}",
             ],
-            cts.Token);
-        builder.CreateResourceBuilder<ProjectResource>("receiver")
-            .WithEnvironment("Receiver__Sources__github__Secrets__0", OldGitHubWebhookSecret)
-            .WithEnvironment("Receiver__Sources__acme__Scheme", "standard")
-            .WithEnvironment("Receiver__Sources__acme__Secrets__0", AcmeWebhookSecret);
-        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
-
-        _app = await builder.BuildAsync(cts.Token).WaitAsync(StartTimeout, cts.Token);
-        await _app.StartAsync(cts.Token).WaitAsync(StartTimeout, cts.Token);
-        foreach (var service in Services)
-        {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token).WaitAsync(StartTimeout, cts.Token);
-        }
-    }
+            builder =>
+            {
+                builder.CreateResourceBuilder<ProjectResource>("receiver")
+                    .WithEnvironment("Receiver__Sources__github__Secrets__0", OldGitHubWebhookSecret)
+                    .WithEnvironment("Receiver__Sources__acme__Scheme", "standard")
+                    .WithEnvironment("Receiver__Sources__acme__Secrets__0", AcmeWebhookSecret);
+                builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+            },
+            Services);
 
     public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)
     {
@@ -122,17 +108,7 @@ public sealed class StackFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        try
-        {
-            _dataDirectory.Delete(recursive: true);
-        }
-        catch (IOException)
-        {
-            // A process that outlived the app may still hold a file; the OS cleans /tmp later.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        _stack.Dispose();
     }
 }
 
