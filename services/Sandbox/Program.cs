@@ -11,5 +11,6 @@ app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapSlackApi();
 app.MapEffectsApi();
+app.MapOAuthApi();
 
 app.Run();

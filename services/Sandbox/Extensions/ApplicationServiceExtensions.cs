@@ -1,4 +1,5 @@
 using Integrations.Sandbox;
+using Integrations.Sandbox.OAuth;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -9,6 +10,18 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EffectLog>();
+        builder.Services.AddSingleton<OAuthGrantStore>();
+        builder.Services.AddOptions<OAuthClientOptions>().Configure(options =>
+        {
+            foreach (var provider in new[] { "google", "github", "slack" })
+            {
+                var prefix = provider.ToUpperInvariant();
+                if (builder.Configuration[$"{prefix}_CLIENT_ID"] is { Length: > 0 } clientId)
+                {
+                    options.Clients[provider] = new OAuthClient(clientId, builder.Configuration[$"{prefix}_CLIENT_SECRET"] ?? "");
+                }
+            }
+        });
         builder.Services.AddOptions<SandboxOptions>()
             .Configure(options =>
             {
