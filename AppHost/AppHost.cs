@@ -36,18 +36,24 @@ builder.AddProject<Projects.Receiver>("receiver")
     .WithEnvironment("Receiver__AdminApiKey", receiverAdminKey)
     .WithHttpHealthCheck("/health");
 
+// OAuth connections for the other services; its API needs the broker key, except authorize and callback.
+var brokerApiKey = builder.AddApiKey("broker-api-key");
+
+var broker = builder.AddProject<Projects.TokenBroker>("broker")
+    .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
+    .WithReference(audit)
+    .WithSecrets(settings, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
+    .WithEnvironment("Broker__ApiKey", brokerApiKey)
+    .WithProviders(sandbox)
+    .WithHttpHealthCheck("/health");
+
 builder.AddProject<Projects.Worker>("worker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
     .WithReference(audit).WaitFor(audit)
     .WithReference(gate).WaitFor(gate)
+    .WithReference(broker)
+    .WithEnvironment("Broker__ApiKey", brokerApiKey)
     .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "SAAS_API_TOKEN")
-    .WithProviders(sandbox)
-    .WithHttpHealthCheck("/health");
-
-builder.AddProject<Projects.TokenBroker>("broker")
-    .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
-    .WithReference(audit)
-    .WithSecrets(settings, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
     .WithProviders(sandbox)
     .WithHttpHealthCheck("/health");
 

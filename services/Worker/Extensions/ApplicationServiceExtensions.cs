@@ -34,6 +34,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddHttpClient<SlackWebApiClient>((services, http) =>
             http.BaseAddress = services.GetRequiredService<IOptions<SlackOptions>>().Value.BaseUrl);
         builder.Services.AddAuditClient();
+        builder.Services.AddTokenBrokerClient();
 
         builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddTransient<SendMessage>();
