@@ -19,6 +19,15 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>The secret of <c>acme</c>, a Standard Webhooks source configured only for tests.</summary>
     public const string ReceiverAdminKey = "test-receiver-admin-key";
     public const string AcmeWebhookSecret = "whsec_dGVzdC1hY21lLXN0YW5kYXJkLXdlYmhvb2tzLWtleQ==";
+    public const string BrokerApiKey = "test-broker-api-key";
+    public const string GoogleClientId = "test-google-client-id";
+    public const string GoogleClientSecret = "test-google-client-secret";
+
+    /// <summary>
+    /// A second token broker process on the same database, key ring and sandbox: a replica with its
+    /// own data source, connection pool and in-process state, reachable at its own endpoint.
+    /// </summary>
+    public const string BrokerReplica = "broker-replica";
 
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
@@ -47,20 +56,38 @@ public sealed class StackFixture : IAsyncLifetime
                 $"STRIPE_WEBHOOK_SECRET={StripeWebhookSecret}",
                 $"SLACK_SIGNING_SECRET={SlackSigningSecret}",
                 $"Parameters:receiver-admin-key={ReceiverAdminKey}",
+                $"Parameters:broker-api-key={BrokerApiKey}",
+                $"GOOGLE_CLIENT_ID={GoogleClientId}",
+                $"GOOGLE_CLIENT_SECRET={GoogleClientSecret}",
             ],
             cts.Token);
         builder.CreateResourceBuilder<ProjectResource>("receiver")
             .WithEnvironment("Receiver__Sources__github__Secrets__0", OldGitHubWebhookSecret)
             .WithEnvironment("Receiver__Sources__acme__Scheme", "standard")
             .WithEnvironment("Receiver__Sources__acme__Secrets__0", AcmeWebhookSecret);
+        AddBrokerReplica(builder);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
 
         _app = await builder.BuildAsync(cts.Token).WaitAsync(StartTimeout, cts.Token);
         await _app.StartAsync(cts.Token).WaitAsync(StartTimeout, cts.Token);
-        foreach (var service in Services)
+        foreach (var service in Services.Append(BrokerReplica))
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token).WaitAsync(StartTimeout, cts.Token);
         }
+    }
+
+    private static void AddBrokerReplica(IDistributedApplicationTestingBuilder builder)
+    {
+        var database = builder.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "integrationsdb");
+        builder.AddProject(BrokerReplica, Path.Combine(builder.AppHostDirectory, "..", "services", "TokenBroker", "TokenBroker.csproj"))
+            .WithReference(builder.CreateResourceBuilder(database)).WaitForCompletion(builder.CreateResourceBuilder<ProjectResource>("migrator"))
+            .WithReference(builder.CreateResourceBuilder<ProjectResource>("audit"))
+            .WithEnvironment("INTEGRATION_ENV", "sandbox")
+            .WithEnvironment("GOOGLE_CLIENT_ID", GoogleClientId)
+            .WithEnvironment("GOOGLE_CLIENT_SECRET", GoogleClientSecret)
+            .WithEnvironment("Broker__ApiKey", BrokerApiKey)
+            .WithProviders(builder.CreateResourceBuilder<ProjectResource>("sandbox"))
+            .WithHttpHealthCheck("/health");
     }
 
     public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)
