@@ -36,10 +36,10 @@ public sealed class BrokerFlow(StackFixture stack)
     public TokenBrokerClient Client(string resource = "broker") => new(Api(resource));
 
     /// <summary>Starts an authorization at the broker and lets the sandbox approve it: returns the callback URL with code and state.</summary>
-    public async Task<Uri> AuthorizeAsync(string account, string? scope = null)
+    public async Task<Uri> AuthorizeAsync(string account, string? scope = null, string provider = "google")
     {
         using var browser = WithoutRedirects();
-        var start = new Uri(BrokerUrl(), $"/oauth/google/authorize?account={Uri.EscapeDataString(account)}{(scope is null ? "" : "&scope=" + Uri.EscapeDataString(scope))}");
+        var start = new Uri(BrokerUrl(), $"/oauth/{provider}/authorize?account={Uri.EscapeDataString(account)}{(scope is null ? "" : "&scope=" + Uri.EscapeDataString(scope))}");
         using var toProvider = await browser.GetAsync(start);
         Assert.Equal(HttpStatusCode.Redirect, toProvider.StatusCode);
         var authorize = toProvider.Headers.Location!;
@@ -51,9 +51,9 @@ public sealed class BrokerFlow(StackFixture stack)
     }
 
     /// <summary>The whole flow: authorize, approve, call back. Returns the stored connection.</summary>
-    public async Task<JsonElement> ConnectAsync(string account, string? scope = null)
+    public async Task<JsonElement> ConnectAsync(string account, string? scope = null, string provider = "google")
     {
-        var callback = await AuthorizeAsync(account, scope);
+        var callback = await AuthorizeAsync(account, scope, provider);
         using var browser = WithoutRedirects();
         using var response = await browser.GetAsync(callback);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -75,6 +75,14 @@ public sealed class BrokerFlow(StackFixture stack)
     {
         using var sandbox = new HttpClient { BaseAddress = stack.App.GetEndpoint("sandbox", "http") };
         using var response = await sandbox.PostAsync($"/_sandbox/oauth/accounts/{Uri.EscapeDataString(account)}/invalidate-refresh-tokens", null);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Makes the account's next refresh calls answer 503 at the sandbox, unprocessed.</summary>
+    public async Task FailNextRefreshesAsync(string account, int count)
+    {
+        using var sandbox = new HttpClient { BaseAddress = stack.App.GetEndpoint("sandbox", "http") };
+        using var response = await sandbox.PostAsync($"/_sandbox/oauth/accounts/{Uri.EscapeDataString(account)}/fail-next-refreshes?count={count}", null);
         response.EnsureSuccessStatusCode();
     }
 

@@ -23,6 +23,15 @@ public sealed class StackFixture : IAsyncLifetime
     public const string GoogleClientId = "test-google-client-id";
     public const string GoogleClientSecret = "test-google-client-secret";
 
+    /// <summary>GitHub and Slack OAuth apps, configured only for tests (the AppHost has no secrets for them).</summary>
+    public static readonly IReadOnlyDictionary<string, string> ExtraOAuthApps = new Dictionary<string, string>
+    {
+        ["GITHUB_CLIENT_ID"] = "test-github-client-id",
+        ["GITHUB_CLIENT_SECRET"] = "test-github-client-secret",
+        ["SLACK_CLIENT_ID"] = "test-slack-client-id",
+        ["SLACK_CLIENT_SECRET"] = "test-slack-client-secret",
+    };
+
     /// <summary>
     /// A second token broker process on the same database, key ring and sandbox: a replica with its
     /// own data source, connection pool and in-process state, reachable at its own endpoint.
@@ -79,7 +88,7 @@ public sealed class StackFixture : IAsyncLifetime
     private static void AddBrokerReplica(IDistributedApplicationTestingBuilder builder)
     {
         var database = builder.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "integrationsdb");
-        builder.AddProject(BrokerReplica, Path.Combine(builder.AppHostDirectory, "..", "services", "TokenBroker", "TokenBroker.csproj"))
+        var replica = builder.AddProject(BrokerReplica, Path.Combine(builder.AppHostDirectory, "..", "services", "TokenBroker", "TokenBroker.csproj"))
             .WithReference(builder.CreateResourceBuilder(database)).WaitForCompletion(builder.CreateResourceBuilder<ProjectResource>("migrator"))
             .WithReference(builder.CreateResourceBuilder<ProjectResource>("audit"))
             .WithEnvironment("INTEGRATION_ENV", "sandbox")
@@ -88,6 +97,14 @@ public sealed class StackFixture : IAsyncLifetime
             .WithEnvironment("Broker__ApiKey", BrokerApiKey)
             .WithProviders(builder.CreateResourceBuilder<ProjectResource>("sandbox"))
             .WithHttpHealthCheck("/health");
+
+        foreach (var service in new[] { builder.CreateResourceBuilder<ProjectResource>("broker"), builder.CreateResourceBuilder<ProjectResource>("sandbox"), replica })
+        {
+            foreach (var (name, value) in ExtraOAuthApps)
+            {
+                service.WithEnvironment(name, value);
+            }
+        }
     }
 
     public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)

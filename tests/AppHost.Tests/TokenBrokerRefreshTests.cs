@@ -94,9 +94,50 @@ public sealed class TokenBrokerRefreshTests(StackFixture stack)
         Assert.Equal("active", healed.GetProperty("status").GetString());
     }
 
-    private static async Task<string> GetTokenAsync(HttpClient api, Guid id)
+    [Fact]
+    public async Task TransientRefreshFailureIsRetriedAndRefreshesOnce()
     {
-        using var response = await api.GetAsync($"/api/connections/{id}/token?action=ReadSupportSheet");
+        var account = BrokerFlow.NewAccount();
+        var id = (await _flow.ConnectAsync(account)).GetProperty("id").GetGuid();
+        await _flow.FailNextRefreshesAsync(account, 1);
+        await _flow.ExpireAccessTokenAsync(id);
+        using var api = _flow.Api();
+
+        var token = await GetTokenAsync(api, id);
+
+        var state = await _flow.SandboxAccountAsync(account);
+        Assert.Equal(1, state.GetProperty("rejectedRefreshes").GetInt32());
+        Assert.Equal(1, state.GetProperty("refreshes").GetInt32());
+        Assert.Contains(token, await _flow.ProviderTokensAsync(account));
+    }
+
+    [Theory]
+    [InlineData("github", "ReadRepository")]
+    [InlineData("slack", "ReadChannelHistory")]
+    public async Task GitHubAndSlackConnectionsRefreshAndRevokeInTheirOwnWireFormats(string provider, string action)
+    {
+        var account = BrokerFlow.NewAccount();
+        var connection = await _flow.ConnectAsync(account, provider: provider);
+        var id = connection.GetProperty("id").GetGuid();
+        Assert.Equal(provider, connection.GetProperty("provider").GetString());
+        using var api = _flow.Api();
+        var first = await GetTokenAsync(api, id, action);
+        await _flow.ExpireAccessTokenAsync(id);
+
+        var refreshed = await GetTokenAsync(api, id, action);
+        using var wrongProvider = await api.GetAsync($"/api/connections/{id}/token?action=ReadSupportSheet");
+        using var revoked = await api.DeleteAsync($"/api/connections/{id}");
+
+        Assert.NotEqual(first, refreshed);
+        Assert.Equal(1, await _flow.RefreshCallsAsync(account));
+        Assert.Equal(HttpStatusCode.Forbidden, wrongProvider.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        Assert.Empty(await _flow.ProviderTokensAsync(account));
+    }
+
+    private static async Task<string> GetTokenAsync(HttpClient api, Guid id, string action = "ReadSupportSheet")
+    {
+        using var response = await api.GetAsync($"/api/connections/{id}/token?action={action}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }

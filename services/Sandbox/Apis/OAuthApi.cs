@@ -15,7 +15,7 @@ namespace Integrations.Sandbox.Apis;
 /// answer in each provider's own format: Google JSON with 400 <c>{"error":"invalid_grant"}</c>,
 /// GitHub JSON 200 with <c>error</c> (<c>bad_verification_code</c>, <c>bad_refresh_token</c>),
 /// Slack <c>{"ok":false,"error":"invalid_code"}</c>. Tests use <c>/_sandbox/oauth</c> to count
-/// refreshes and to make an account's refresh tokens invalid.
+/// refreshes, to make an account's refresh tokens invalid and to make its next refreshes fail with 503.
 /// </summary>
 public static class OAuthApi
 {
@@ -36,6 +36,7 @@ public static class OAuthApi
         var admin = app.MapGroup("_sandbox/oauth/accounts/{account}");
         admin.MapGet("/", AccountState);
         admin.MapPost("/invalidate-refresh-tokens", InvalidateRefreshTokens);
+        admin.MapPost("/fail-next-refreshes", FailNextRefreshes);
         return app;
     }
 
@@ -73,6 +74,11 @@ public static class OAuthApi
         if (!clients.Clients.TryGetValue(provider, out var client) || !FixedTimeEquals(client.ClientId, clientId) || !FixedTimeEquals(client.ClientSecret, clientSecret))
         {
             return Error(provider, "invalid_client");
+        }
+
+        if (form["grant_type"] == "refresh_token" && grants.ShouldFailTransiently(form["refresh_token"].ToString()))
+        {
+            return Results.Json(new { error = "temporarily_unavailable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
         var issued = form["grant_type"].ToString() switch
@@ -137,7 +143,13 @@ public static class OAuthApi
     public static Ok<AccountState> AccountState(string account, OAuthGrantStore grants)
     {
         var stats = grants.Stats(account);
-        return TypedResults.Ok(new AccountState(account, stats.CodeExchanges, stats.Refreshes, stats.Revocations, grants.Tokens(account)));
+        return TypedResults.Ok(new AccountState(account, stats.CodeExchanges, stats.Refreshes, stats.Revocations, stats.RejectedRefreshes, grants.Tokens(account)));
+    }
+
+    public static NoContent FailNextRefreshes(string account, int count, OAuthGrantStore grants)
+    {
+        grants.FailNextRefreshes(account, count);
+        return TypedResults.NoContent();
     }
 
     public static Ok<int> InvalidateRefreshTokens(string account, OAuthGrantStore grants) => TypedResults.Ok(grants.InvalidateRefreshTokens(account));

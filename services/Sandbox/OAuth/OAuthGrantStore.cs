@@ -20,6 +20,10 @@ public sealed class OAuthGrantStore(TimeProvider time)
     private readonly ConcurrentDictionary<string, Grant> _refreshTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Grant> _accessTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, OAuthStats> _stats = new(StringComparer.Ordinal);
+
+    // Rotated-out and invalidated refresh tokens, by the account they belonged to: a refresh with
+    // one of them answers invalid_grant and still counts as a refresh call of that account.
+    private readonly ConcurrentDictionary<string, string> _deadRefreshTokens = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public string IssueCode(string provider, string clientId, string redirectUri, string scope, string account, string codeChallenge)
@@ -46,23 +50,27 @@ public sealed class OAuthGrantStore(TimeProvider time)
         }
     }
 
-    /// <summary>Exchanges a refresh token for new tokens and retires it; counts every call, successful or not.</summary>
+    /// <summary>Exchanges a refresh token for new tokens and retires it; counts every call with a token it issued, successful or not.</summary>
     public IssuedTokens? Refresh(string provider, string refreshToken, string clientId)
     {
         lock (_gate)
         {
-            var known = _refreshTokens.TryGetValue(refreshToken, out var grant);
-            if (known)
+            if (_refreshTokens.TryGetValue(refreshToken, out var grant))
             {
-                Stats(grant!.Account).CountRefresh();
+                Stats(grant.Account).CountRefresh();
+            }
+            else if (_deadRefreshTokens.TryGetValue(refreshToken, out var deadAccount))
+            {
+                Stats(deadAccount).CountRefresh();
             }
 
-            if (!known || grant!.Provider != provider || grant.ClientId != clientId)
+            if (grant is null || grant.Provider != provider || grant.ClientId != clientId)
             {
                 return null;
             }
 
             _refreshTokens.TryRemove(refreshToken, out _);
+            _deadRefreshTokens[refreshToken] = grant.Account;
             return Issue(grant);
         }
     }
@@ -77,9 +85,10 @@ public sealed class OAuthGrantStore(TimeProvider time)
                 return false;
             }
 
-            foreach (var (value, other) in _refreshTokens.Where(pair => pair.Value.Account == grant.Account && pair.Value.Provider == grant.Provider))
+            foreach (var (value, _) in _refreshTokens.Where(pair => pair.Value.Account == grant.Account && pair.Value.Provider == grant.Provider))
             {
                 _refreshTokens.TryRemove(value, out _);
+                _deadRefreshTokens[value] = grant.Account;
             }
 
             foreach (var (value, _) in _accessTokens.Where(pair => pair.Value.Account == grant.Account && pair.Value.Provider == grant.Provider))
@@ -98,9 +107,24 @@ public sealed class OAuthGrantStore(TimeProvider time)
         lock (_gate)
         {
             var mine = _refreshTokens.Where(pair => pair.Value.Account == account).Select(pair => pair.Key).ToList();
-            mine.ForEach(token => _refreshTokens.TryRemove(token, out _));
+            foreach (var token in mine)
+            {
+                _refreshTokens.TryRemove(token, out _);
+                _deadRefreshTokens[token] = account;
+            }
+
             return mine.Count;
         }
+    }
+
+    /// <summary>Admin hook: the account's next <paramref name="count"/> refresh calls answer 503 without being processed.</summary>
+    public void FailNextRefreshes(string account, int count) => Stats(account).FailNext(count);
+
+    /// <summary>Whether this refresh call is one of those to fail; it is counted as rejected, not as a refresh.</summary>
+    public bool ShouldFailTransiently(string refreshToken)
+    {
+        var account = _refreshTokens.TryGetValue(refreshToken, out var grant) ? grant.Account : _deadRefreshTokens.GetValueOrDefault(refreshToken);
+        return account is not null && Stats(account).TryConsumeFailure();
     }
 
     public bool IsActiveAccessToken(string token) =>

@@ -6,6 +6,8 @@ public sealed class OAuthStats
     private int _codeExchanges;
     private int _refreshes;
     private int _revocations;
+    private int _failuresToInject;
+    private int _rejected;
 
     public int CodeExchanges => Volatile.Read(ref _codeExchanges);
 
@@ -13,9 +15,31 @@ public sealed class OAuthStats
 
     public int Revocations => Volatile.Read(ref _revocations);
 
+    /// <summary>Refresh calls answered 503 by <see cref="OAuthGrantStore.FailNextRefreshes"/>, unprocessed.</summary>
+    public int RejectedRefreshes => Volatile.Read(ref _rejected);
+
     public void CountCodeExchange() => Interlocked.Increment(ref _codeExchanges);
 
     public void CountRefresh() => Interlocked.Increment(ref _refreshes);
 
     public void CountRevoke() => Interlocked.Increment(ref _revocations);
+
+    public void FailNext(int count) => Volatile.Write(ref _failuresToInject, count);
+
+    public bool TryConsumeFailure()
+    {
+        int left;
+        do
+        {
+            left = Volatile.Read(ref _failuresToInject);
+            if (left <= 0)
+            {
+                return false;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _failuresToInject, left - 1, left) != left);
+
+        Interlocked.Increment(ref _rejected);
+        return true;
+    }
 }
