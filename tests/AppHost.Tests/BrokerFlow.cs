@@ -86,6 +86,14 @@ public sealed class BrokerFlow(StackFixture stack)
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Makes the sandbox take this long to answer the account's refreshes, so that racing refreshes overlap.</summary>
+    public async Task SlowDownRefreshesAsync(string account, TimeSpan delay)
+    {
+        using var sandbox = new HttpClient { BaseAddress = stack.App.GetEndpoint("sandbox", "http") };
+        using var response = await sandbox.PostAsync($"/_sandbox/oauth/accounts/{Uri.EscapeDataString(account)}/refresh-delay?milliseconds={(int)delay.TotalMilliseconds}", null);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Moves the stored access token to its expiry, as if its hour had passed.</summary>
     public Task ExpireAccessTokenAsync(Guid connectionId) =>
         stack.ScalarAsync("integrationsdb", "UPDATE oauth_connections SET access_expires_at = now() WHERE id = $1 RETURNING 1", connectionId);

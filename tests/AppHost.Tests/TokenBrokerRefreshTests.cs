@@ -40,6 +40,7 @@ public sealed class TokenBrokerRefreshTests(StackFixture stack)
     {
         var account = BrokerFlow.NewAccount();
         var id = (await _flow.ConnectAsync(account)).GetProperty("id").GetGuid();
+        await _flow.SlowDownRefreshesAsync(account, TimeSpan.FromMilliseconds(500));
         await _flow.ExpireAccessTokenAsync(id);
         using var api = _flow.Api();
 
@@ -54,9 +55,11 @@ public sealed class TokenBrokerRefreshTests(StackFixture stack)
     {
         var account = BrokerFlow.NewAccount();
         var id = (await _flow.ConnectAsync(account)).GetProperty("id").GetGuid();
-        await _flow.ExpireAccessTokenAsync(id);
         using var first = _flow.Api("broker");
         using var second = _flow.Api(StackFixture.BrokerReplica);
+        Assert.Equal(await GetTokenAsync(first, id), await GetTokenAsync(second, id));
+        await _flow.SlowDownRefreshesAsync(account, TimeSpan.FromMilliseconds(500));
+        await _flow.ExpireAccessTokenAsync(id);
 
         var tokens = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => GetTokenAsync(i % 2 == 0 ? first : second, id)));
 

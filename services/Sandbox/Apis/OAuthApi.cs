@@ -15,7 +15,8 @@ namespace Integrations.Sandbox.Apis;
 /// answer in each provider's own format: Google JSON with 400 <c>{"error":"invalid_grant"}</c>,
 /// GitHub JSON 200 with <c>error</c> (<c>bad_verification_code</c>, <c>bad_refresh_token</c>),
 /// Slack <c>{"ok":false,"error":"invalid_code"}</c>. Tests use <c>/_sandbox/oauth</c> to count
-/// refreshes, to make an account's refresh tokens invalid and to make its next refreshes fail with 503.
+/// refreshes, to make an account's refresh tokens invalid and to make its next refreshes fail with 503
+/// or answer slowly.
 /// </summary>
 public static class OAuthApi
 {
@@ -37,6 +38,7 @@ public static class OAuthApi
         admin.MapGet("/", AccountState);
         admin.MapPost("/invalidate-refresh-tokens", InvalidateRefreshTokens);
         admin.MapPost("/fail-next-refreshes", FailNextRefreshes);
+        admin.MapPost("/refresh-delay", SetRefreshDelay);
         return app;
     }
 
@@ -79,6 +81,11 @@ public static class OAuthApi
         if (form["grant_type"] == "refresh_token" && grants.ShouldFailTransiently(form["refresh_token"].ToString()))
         {
             return Results.Json(new { error = "temporarily_unavailable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (form["grant_type"] == "refresh_token" && grants.RefreshDelay(form["refresh_token"].ToString()) is { Ticks: > 0 } delay)
+        {
+            await Task.Delay(delay, request.HttpContext.RequestAborted);
         }
 
         var issued = form["grant_type"].ToString() switch
@@ -149,6 +156,12 @@ public static class OAuthApi
     public static NoContent FailNextRefreshes(string account, int count, OAuthGrantStore grants)
     {
         grants.FailNextRefreshes(account, count);
+        return TypedResults.NoContent();
+    }
+
+    public static NoContent SetRefreshDelay(string account, int milliseconds, OAuthGrantStore grants)
+    {
+        grants.Stats(account).RefreshDelay = TimeSpan.FromMilliseconds(Math.Clamp(milliseconds, 0, 10_000));
         return TypedResults.NoContent();
     }
 

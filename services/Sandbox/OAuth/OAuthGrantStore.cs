@@ -121,11 +121,13 @@ public sealed class OAuthGrantStore(TimeProvider time)
     public void FailNextRefreshes(string account, int count) => Stats(account).FailNext(count);
 
     /// <summary>Whether this refresh call is one of those to fail; it is counted as rejected, not as a refresh.</summary>
-    public bool ShouldFailTransiently(string refreshToken)
-    {
-        var account = _refreshTokens.TryGetValue(refreshToken, out var grant) ? grant.Account : _deadRefreshTokens.GetValueOrDefault(refreshToken);
-        return account is not null && Stats(account).TryConsumeFailure();
-    }
+    public bool ShouldFailTransiently(string refreshToken) => AccountOf(refreshToken) is { } account && Stats(account).TryConsumeFailure();
+
+    /// <summary>How long a refresh of this token takes: <see cref="OAuthStats.RefreshDelay"/> of its account.</summary>
+    public TimeSpan RefreshDelay(string refreshToken) => AccountOf(refreshToken) is { } account ? Stats(account).RefreshDelay : TimeSpan.Zero;
+
+    private string? AccountOf(string refreshToken) =>
+        _refreshTokens.TryGetValue(refreshToken, out var grant) ? grant.Account : _deadRefreshTokens.GetValueOrDefault(refreshToken);
 
     public bool IsActiveAccessToken(string token) =>
         _accessTokens.TryGetValue(token, out var grant) && grant.ExpiresAt > time.GetUtcNow();

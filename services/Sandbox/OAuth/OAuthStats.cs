@@ -24,6 +24,9 @@ public sealed class OAuthStats
 
     public void CountRevoke() => Interlocked.Increment(ref _revocations);
 
+    /// <summary>How long the token endpoint takes to answer a refresh, so concurrent refreshes overlap in tests. Default none.</summary>
+    public TimeSpan RefreshDelay { get; set; }
+
     public void FailNext(int count) => Volatile.Write(ref _failuresToInject, count);
 
     public bool TryConsumeFailure()
