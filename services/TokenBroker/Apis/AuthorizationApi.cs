@@ -13,7 +13,7 @@ namespace Integrations.TokenBroker.Apis;
 /// both (the state hashed, the verifier encrypted), and redirects to the provider with the S256
 /// challenge and the provider's read-only default scopes, or the requested scopes if each is one
 /// an action declares. <c>GET /oauth/callback</c> redeems the state once, exchanges the code with
-/// the verifier, and stores the connection; an unknown, replayed or expired state gets 400, and a
+/// the verifier, and stores the connection once the audit log has recorded it; an unknown, replayed or expired state gets 400, and a
 /// code the provider refuses (a PKCE mismatch included) gets 400 too.
 /// </summary>
 public static class AuthorizationApi
@@ -105,8 +105,18 @@ public static class AuthorizationApi
 
         // A provider that does not echo the scopes granted them as requested.
         var granted = tokens.Scopes.Count > 0 ? tokens : tokens with { Scopes = pending.Scopes };
-        var connection = await store.SaveConnectionAsync(pending.Provider, pending.Account, granted, cancellationToken);
-        await audit.WriteAsync(new AuditEntry(pending.Account, pending.Provider, "ConnectAccount", $"connection/{connection.Id}", null, AuditStatus.Succeeded), cancellationToken);
+        ConnectionSummary connection;
+        try
+        {
+            connection = await store.SaveConnectionAsync(pending.Provider, pending.Account, granted,
+                (saved, ct) => audit.WriteAsync(new AuditEntry(pending.Account, pending.Provider, "ConnectAccount", $"connection/{saved.Id}", null, AuditStatus.Succeeded), ct),
+                cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            return TypedResults.Problem(title: "Audit store unavailable.", detail: "The connection was not stored because it could not be audited; start the authorization again.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         TokenBrokerLog.Connected(logger, connection.Provider, connection.Account, connection.Id, string.Join(' ', connection.Scopes));
         return TypedResults.Ok(connection);
     }

@@ -46,11 +46,18 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, TokenProtector 
             protector.Unprotect(reader.GetString(3)), reader.GetString(4));
     }
 
-    /// <summary>Stores a new grant; an existing connection of the same account gets the new grant in place.</summary>
-    public async Task<ConnectionSummary> SaveConnectionAsync(string provider, string account, ProviderTokens tokens, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a new grant; an existing connection of the same account gets the new grant in place.
+    /// It is committed only once <paramref name="audit"/> has recorded it.
+    /// </summary>
+    public async Task<ConnectionSummary> SaveConnectionAsync(
+        string provider, string account, ProviderTokens tokens, Func<ConnectionSummary, CancellationToken, Task> audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokens);
-        await using var command = dataSource.CreateCommand(
+        ArgumentNullException.ThrowIfNull(audit);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
             $"""
             INSERT INTO oauth_connections (id, provider, account, scopes, protected_access_token, protected_refresh_token, access_expires_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -58,17 +65,24 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, TokenProtector 
                 protected_refresh_token = excluded.protected_refresh_token, access_expires_at = excluded.access_expires_at,
                 status = 'active', updated_at = now(), refreshed_at = NULL
             RETURNING {InfoColumns}
-            """);
+            """, connection, transaction);
         command.Parameters.Add(new() { Value = Guid.CreateVersion7() });
         command.Parameters.Add(new() { Value = provider });
         command.Parameters.Add(new() { Value = account });
         command.Parameters.Add(new() { Value = tokens.Scopes.ToArray() });
         command.Parameters.Add(new() { Value = protector.Protect(tokens.AccessToken) });
-        command.Parameters.Add(new() { Value = tokens.RefreshToken is null ? DBNull.Value : protector.Protect(tokens.RefreshToken) });
+        command.Parameters.Add(new() { Value = tokens.RefreshToken is null ? DBNull.Value : protector.Protect(tokens.RefreshToken), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = tokens.ExpiresAt });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return ReadInfo(reader);
+        ConnectionSummary summary;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            summary = ReadInfo(reader);
+        }
+
+        await audit(summary, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return summary;
     }
 
     public async Task<IReadOnlyList<ConnectionSummary>> ListAsync(string? provider, CancellationToken cancellationToken)
