@@ -10,6 +10,3 @@ public sealed class OAuthClientOptions
 {
     public Dictionary<string, OAuthClient> Clients { get; } = new(StringComparer.OrdinalIgnoreCase);
 }
-
-/// <summary>One OAuth app's credentials.</summary>
-public sealed record OAuthClient(string ClientId, string ClientSecret);
