@@ -9,6 +9,7 @@ var infra = builder.AddInfrastructure();
 var gateApiKey = builder.AddApiKey("gate-api-key");
 var receiverAdminKey = builder.AddApiKey("receiver-admin-key");
 var workerAdminKey = builder.AddApiKey("worker-admin-key");
+var brokerApiKey = builder.AddApiKey("broker-api-key");
 
 // Schema setup runs once and exits; everything that touches PostgreSQL waits for it.
 var migrator = builder.AddProject<Projects.Migrator>("migrator")
@@ -40,20 +41,23 @@ builder.AddProject<Projects.Receiver>("receiver")
     .WithEnvironment("Receiver__AdminApiKey", receiverAdminKey)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.Worker>("worker")
-    .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
-    .WithReference(audit).WaitFor(audit)
-    .WithReference(gate).WaitFor(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
-    .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "SAAS_API_TOKEN")
-    .WithEnvironment("Worker__AdminApiKey", workerAdminKey)
-    .WithProviders(sandbox)
-    .WithHttpHealthCheck("/health");
-
-builder.AddProject<Projects.TokenBroker>("broker")
+// OAuth connections for the other services; its API needs the broker key, except authorize and callback.
+var broker = builder.AddProject<Projects.TokenBroker>("broker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
     .WithReference(audit)
     .WithReference(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithSecrets(settings, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
+    .WithEnvironment("Broker__ApiKey", brokerApiKey)
+    .WithProviders(sandbox)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.Worker>("worker")
+    .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
+    .WithReference(audit).WaitFor(audit)
+    .WithReference(gate).WaitFor(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
+    .WithReference(broker).WithEnvironment("Broker__ApiKey", brokerApiKey)
+    .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "SAAS_API_TOKEN")
+    .WithEnvironment("Worker__AdminApiKey", workerAdminKey)
     .WithProviders(sandbox)
     .WithHttpHealthCheck("/health");
 

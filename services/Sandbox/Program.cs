@@ -14,5 +14,6 @@ app.MapDefaultEndpoints();
 app.MapSlackApi();
 app.MapEffectsApi();
 app.MapFaultsApi();
+app.MapOAuthApi();
 
 app.Run();

@@ -1,3 +1,5 @@
+using Integrations.TokenBroker.Apis;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -7,5 +9,8 @@ var app = builder.Build();
 
 app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapAuthorizationApi();
+app.MapConnectionsApi();
+app.MapClientSecretsApi();
 
 app.Run();

@@ -21,6 +21,24 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>The secret of <c>acme</c>, a Standard Webhooks source configured only for tests.</summary>
     public const string AcmeWebhookSecret = "whsec_dGVzdC1hY21lLXN0YW5kYXJkLXdlYmhvb2tzLWtleQ==";
     public const string GateApiKey = "test-gate-api-key-0123456789";
+    public const string BrokerApiKey = "test-broker-api-key";
+    public const string GoogleClientId = "test-google-client-id";
+    public const string GoogleClientSecret = "test-google-client-secret";
+
+    /// <summary>GitHub and Slack OAuth apps, configured only for tests (the AppHost has no secrets for them).</summary>
+    public static readonly IReadOnlyDictionary<string, string> ExtraOAuthApps = new Dictionary<string, string>
+    {
+        ["GITHUB_CLIENT_ID"] = "test-github-client-id",
+        ["GITHUB_CLIENT_SECRET"] = "test-github-client-secret",
+        ["SLACK_CLIENT_ID"] = "test-slack-client-id",
+        ["SLACK_CLIENT_SECRET"] = "test-slack-client-secret",
+    };
+
+    /// <summary>
+    /// A second token broker process on the same database, key ring and sandbox: a replica with its
+    /// own data source, connection pool and in-process state, reachable at its own endpoint.
+    /// </summary>
+    public const string BrokerReplica = "broker-replica";
 
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
@@ -42,6 +60,9 @@ public sealed class StackFixture : IAsyncLifetime
                 $"Parameters:receiver-admin-key={ReceiverAdminKey}",
                 $"Parameters:worker-admin-key={WorkerAdminKey}",
                 $"Parameters:gate-api-key={GateApiKey}",
+                $"Parameters:broker-api-key={BrokerApiKey}",
+                $"GOOGLE_CLIENT_ID={GoogleClientId}",
+                $"GOOGLE_CLIENT_SECRET={GoogleClientSecret}",
             ],
             builder =>
             {
@@ -49,9 +70,33 @@ public sealed class StackFixture : IAsyncLifetime
                     .WithEnvironment("Receiver__Sources__github__Secrets__0", OldGitHubWebhookSecret)
                     .WithEnvironment("Receiver__Sources__acme__Scheme", "standard")
                     .WithEnvironment("Receiver__Sources__acme__Secrets__0", AcmeWebhookSecret);
+                AddBrokerReplica(builder);
                 builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
             },
-            Services);
+            [.. Services, BrokerReplica]);
+
+    private static void AddBrokerReplica(IDistributedApplicationTestingBuilder builder)
+    {
+        var database = builder.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "integrationsdb");
+        var replica = builder.AddProject(BrokerReplica, Path.Combine(builder.AppHostDirectory, "..", "services", "TokenBroker", "TokenBroker.csproj"))
+            .WithReference(builder.CreateResourceBuilder(database)).WaitForCompletion(builder.CreateResourceBuilder<ProjectResource>("migrator"))
+            .WithReference(builder.CreateResourceBuilder<ProjectResource>("audit"))
+            .WithEnvironment("INTEGRATION_ENV", "sandbox")
+            .WithEnvironment("GOOGLE_CLIENT_ID", GoogleClientId)
+            .WithEnvironment("GOOGLE_CLIENT_SECRET", GoogleClientSecret)
+            .WithEnvironment("Broker__ApiKey", BrokerApiKey)
+            .WithReference(builder.CreateResourceBuilder<ProjectResource>("gate")).WithEnvironment("Gate__ApiKey", GateApiKey)
+            .WithProviders(builder.CreateResourceBuilder<ProjectResource>("sandbox"))
+            .WithHttpHealthCheck("/health");
+
+        foreach (var service in new[] { builder.CreateResourceBuilder<ProjectResource>("broker"), builder.CreateResourceBuilder<ProjectResource>("sandbox"), replica })
+        {
+            foreach (var (name, value) in ExtraOAuthApps)
+            {
+                service.WithEnvironment(name, value);
+            }
+        }
+    }
 
     public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)
     {

@@ -1,5 +1,6 @@
 using Integrations.Sandbox;
 using Integrations.Sandbox.Faults;
+using Integrations.Sandbox.OAuth;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -12,6 +13,18 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<EffectLog>();
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton<CallLog>();
+        builder.Services.AddSingleton<OAuthGrantStore>();
+        builder.Services.AddOptions<OAuthClientOptions>().Configure(options =>
+        {
+            foreach (var provider in new[] { "google", "github", "slack" })
+            {
+                var prefix = provider.ToUpperInvariant();
+                if (builder.Configuration[$"{prefix}_CLIENT_ID"] is { Length: > 0 } clientId)
+                {
+                    options.Clients[provider] = new OAuthClient(clientId, builder.Configuration[$"{prefix}_CLIENT_SECRET"] ?? "");
+                }
+            }
+        });
         builder.Services.AddOptions<SandboxOptions>()
             .Configure(options =>
             {

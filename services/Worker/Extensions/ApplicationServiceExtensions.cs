@@ -35,6 +35,7 @@ internal static class ApplicationServiceExtensions
             http.BaseAddress = services.GetRequiredService<IOptions<SlackOptions>>().Value.BaseUrl);
         builder.Services.AddAuditClient();
         builder.Services.AddGateClient();
+        builder.Services.AddTokenBrokerClient();
 
         builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddSingleton<QueueAdministration>();

@@ -1,0 +1,11 @@
+namespace Integrations.TokenBroker.Connections;
+
+public enum TokenOutcomeKind
+{
+    Issued,
+    UnknownConnection,
+    UnknownAction,
+    ScopeNotGranted,
+    NeedsReauthorization,
+    ProviderUnavailable,
+}
