@@ -61,6 +61,11 @@ public sealed class DeadLetterTests(StackFixture stack)
         }
 
         await AuditRowAsync(key, "succeeded");
+        await StackFixture.EventuallyAsync(async () =>
+        {
+            var status = await receiver.GetFromJsonAsync<JsonElement>($"/deliveries/github/{deliveryId}");
+            return status.GetProperty("state").GetString() == "done" ? (object)status : null;
+        }, "the delivery to be done");
 
         using var worker = stack.App.CreateHttpClient("worker");
         worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);

@@ -49,12 +49,10 @@ public sealed class WalkingSkeletonTests(StackFixture stack)
         Assert.Equal($"alice pushed 3 commits to {repository}@main", message.Text);
         Assert.Equal(accepted.TraceId, message.TraceId);
 
-        await using var db = await stack.OpenDatabaseAsync("integrationsdb");
-        await using var state = new NpgsqlCommand("SELECT state FROM deliveries WHERE provider = 'github' AND delivery_id = $1", db)
-        {
-            Parameters = { new() { Value = deliveryId } },
-        };
-        Assert.Equal("done", await state.ExecuteScalarAsync());
+        // The delivery is marked done with its claim batch, just after the effect.
+        await StackFixture.EventuallyAsync(
+            async () => await stack.ScalarAsync("integrationsdb", "SELECT count(*) FROM deliveries WHERE provider = 'github' AND delivery_id = $1 AND state = 'done'", deliveryId) == 1 ? "done" : null,
+            "the delivery to be marked done");
     }
 
     [Fact]

@@ -94,7 +94,8 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, IOptions<QueueOpt
         var settings = options.Value;
         var dead = permanent || delivery.Attempt >= settings.MaxAttempts;
         var scheduled = RetrySchedule.DelayFor(delivery.Attempt, settings.BaseRetryDelay, settings.MaxRetryDelay, Random.Shared);
-        var delay = notBefore > scheduled ? notBefore.Value : scheduled;
+        // A dead delivery is due never; its next_attempt_at just records when it died.
+        var delay = dead ? TimeSpan.Zero : notBefore > scheduled ? notBefore.Value : scheduled;
 
         await using var command = dataSource.CreateCommand("""
             UPDATE deliveries
