@@ -1,4 +1,5 @@
 using Integrations.Audit.Client;
+using Integrations.TokenBroker.Client;
 using Integrations.TokenBroker.Connections;
 using Integrations.TokenBroker.Providers;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -72,7 +73,7 @@ public static class AuthorizationApi
         return TypedResults.Redirect(settings.Resolve(settings.AuthorizeEndpoint!).GetLeftPart(UriPartial.Path) + query.ToUriComponent());
     }
 
-    public static async Task<Results<Ok<ConnectionSummary>, ProblemHttpResult>> CompleteAuthorization(
+    public static async Task<Results<Ok<BrokerConnection>, ProblemHttpResult>> CompleteAuthorization(
         string? code, string? state, string? error, ConnectionStore store, OAuthProviderClient providers, AuditClient audit,
         ILogger<ConnectionStore> logger, CancellationToken cancellationToken)
     {
@@ -105,7 +106,7 @@ public static class AuthorizationApi
 
         // A provider that does not echo the scopes granted them as requested.
         var granted = tokens.Scopes.Count > 0 ? tokens : tokens with { Scopes = pending.Scopes };
-        ConnectionSummary connection;
+        BrokerConnection connection;
         try
         {
             connection = await store.SaveConnectionAsync(pending.Provider, pending.Account, granted,

@@ -1,4 +1,5 @@
 using Integrations.Audit.Client;
+using Integrations.TokenBroker.Client;
 using Integrations.TokenBroker.Connections;
 using Integrations.TokenBroker.Providers;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,7 +27,7 @@ public static class ConnectionsApi
         return api;
     }
 
-    public static async Task<Ok<IReadOnlyList<ConnectionSummary>>> ListConnections(string? provider, ConnectionStore store, CancellationToken cancellationToken) =>
+    public static async Task<Ok<IReadOnlyList<BrokerConnection>>> ListConnections(string? provider, ConnectionStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.ListAsync(provider?.ToLowerInvariant(), cancellationToken));
 
     public static async Task<Results<Ok<BrokeredAccessToken>, ValidationProblem, ProblemHttpResult>> GetAccessToken(

@@ -1,3 +1,4 @@
+using Integrations.TokenBroker.Client;
 using Integrations.TokenBroker.Providers;
 using Npgsql;
 
@@ -50,8 +51,8 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, TokenProtector 
     /// Stores a new grant; an existing connection of the same account gets the new grant in place.
     /// It is committed only once <paramref name="audit"/> has recorded it.
     /// </summary>
-    public async Task<ConnectionSummary> SaveConnectionAsync(
-        string provider, string account, ProviderTokens tokens, Func<ConnectionSummary, CancellationToken, Task> audit, CancellationToken cancellationToken)
+    public async Task<BrokerConnection> SaveConnectionAsync(
+        string provider, string account, ProviderTokens tokens, Func<BrokerConnection, CancellationToken, Task> audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokens);
         ArgumentNullException.ThrowIfNull(audit);
@@ -73,7 +74,7 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, TokenProtector 
         command.Parameters.Add(new() { Value = protector.Protect(tokens.AccessToken) });
         command.Parameters.Add(new() { Value = tokens.RefreshToken is null ? DBNull.Value : protector.Protect(tokens.RefreshToken), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = tokens.ExpiresAt });
-        ConnectionSummary summary;
+        BrokerConnection summary;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
@@ -85,13 +86,13 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, TokenProtector 
         return summary;
     }
 
-    public async Task<IReadOnlyList<ConnectionSummary>> ListAsync(string? provider, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BrokerConnection>> ListAsync(string? provider, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             $"SELECT {InfoColumns} FROM oauth_connections WHERE $1::text IS NULL OR provider = $1 ORDER BY created_at");
         command.Parameters.Add(new() { Value = (object?)provider ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var list = new List<ConnectionSummary>();
+        var list = new List<BrokerConnection>();
         while (await reader.ReadAsync(cancellationToken))
         {
             list.Add(ReadInfo(reader));
@@ -130,7 +131,7 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, TokenProtector 
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    internal static ConnectionSummary ReadInfo(NpgsqlDataReader reader) => new(
+    internal static BrokerConnection ReadInfo(NpgsqlDataReader reader) => new(
         reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3), reader.GetString(4),
         reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7),
         reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8));
