@@ -20,6 +20,8 @@ public sealed class WebhookSecretStore(
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
+    private const string Columns = "id, source, added_at, added_by, retired_at, retired_by";
+
     private readonly IDataProtector _protector = dataProtection.CreateProtector("Integrations.Receiver.WebhookSecrets.v1");
     private FrozenDictionary<string, string[]> _added = FrozenDictionary<string, string[]>.Empty;
 
@@ -30,66 +32,70 @@ public sealed class WebhookSecretStore(
         return _added.TryGetValue(source, out var added) ? [.. configured.Secrets, .. added] : configured.Secrets;
     }
 
-    public async Task<SecretInfo> AddAsync(string source, string secret, string actor, Func<CancellationToken, Task> audit, CancellationToken cancellationToken)
+    public async Task<SecretInfo> AddAsync(string source, string secret, string actor, Func<CancellationToken, Task> audit, CancellationToken cancellationToken) =>
+        await ChangeAsync(
+            "INSERT INTO webhook_secrets (source, protected_secret, added_by) VALUES ($1, $2, $3) RETURNING " + Columns,
+            [source, _protector.Protect(secret), actor], audit, cancellationToken)
+        ?? throw new InvalidOperationException("The insert returned no row.");
+
+    public async Task<bool> RetireAsync(string source, long id, string actor, Func<CancellationToken, Task> audit, CancellationToken cancellationToken) =>
+        await ChangeAsync(
+            "UPDATE webhook_secrets SET retired_at = now(), retired_by = $3 WHERE source = $1 AND id = $2 AND retired_at IS NULL RETURNING " + Columns,
+            [source, id, actor], audit, cancellationToken) is not null;
+
+    /// <summary>
+    /// Runs one change in a transaction that commits only after <paramref name="audit"/> recorded it,
+    /// then reloads this replica's snapshot. Returns <c>null</c> (and commits nothing) when no row changed.
+    /// </summary>
+    private async Task<SecretInfo?> ChangeAsync(string sql, object[] values, Func<CancellationToken, Task> audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(audit);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var insert = new NpgsqlCommand(
-            "INSERT INTO webhook_secrets (source, protected_secret, added_by) VALUES ($1, $2, $3) RETURNING id, added_at", connection, transaction);
-        insert.Parameters.Add(new() { Value = source });
-        insert.Parameters.Add(new() { Value = _protector.Protect(secret) });
-        insert.Parameters.Add(new() { Value = actor });
-        SecretInfo info;
-        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var value in values)
         {
-            await reader.ReadAsync(cancellationToken);
-            info = new SecretInfo(reader.GetInt64(0), source, reader.GetFieldValue<DateTimeOffset>(1), actor, null, null);
+            command.Parameters.Add(new() { Value = value });
         }
 
-        // The rotation is committed only once the audit store has recorded it.
-        await audit(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await ReloadAsync(cancellationToken);
-        return info;
-    }
-
-    public async Task<bool> RetireAsync(string source, long id, string actor, Func<CancellationToken, Task> audit, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(audit);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var retire = new NpgsqlCommand(
-            "UPDATE webhook_secrets SET retired_at = now(), retired_by = $3 WHERE source = $1 AND id = $2 AND retired_at IS NULL", connection, transaction);
-        retire.Parameters.Add(new() { Value = source });
-        retire.Parameters.Add(new() { Value = id });
-        retire.Parameters.Add(new() { Value = actor });
-        if (await retire.ExecuteNonQueryAsync(cancellationToken) == 0)
+        SecretInfo? changed;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            return false;
+            changed = await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        }
+
+        if (changed is null)
+        {
+            return null;
         }
 
         await audit(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await ReloadAsync(cancellationToken);
-        return true;
+        return changed;
     }
 
     public async Task<IReadOnlyList<SecretInfo>> ListAsync(string source, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT id, source, added_at, added_by, retired_at, retired_by FROM webhook_secrets WHERE source = $1 ORDER BY id");
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM webhook_secrets WHERE source = $1 ORDER BY id");
         command.Parameters.Add(new() { Value = source });
         var list = new List<SecretInfo>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            list.Add(new SecretInfo(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+            list.Add(Read(reader));
         }
 
         return list;
     }
+
+    private static SecretInfo Read(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetString(1),
+        reader.GetFieldValue<DateTimeOffset>(2),
+        reader.GetString(3),
+        reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5));
 
     /// <summary>Loads the rotated secrets before the server takes its first request.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
