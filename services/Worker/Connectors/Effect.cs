@@ -12,7 +12,8 @@ namespace Integrations.Worker.Connectors;
 /// <param name="Target">What it acts on, e.g. the channel.</param>
 /// <param name="IdempotencyKey"><c>provider:event_id:action</c>; the same on every retry, restart and replay.</param>
 /// <param name="Request">The request's content, digested into the fingerprint that detects a reused key.</param>
-public sealed record Effect(string Provider, string Connection, string Action, string Target, string IdempotencyKey, string Request)
+/// <param name="Actor">Who asked for it, as the audit log names them: <c>worker</c> for flows, the caller for actions.</param>
+public sealed record Effect(string Provider, string Connection, string Action, string Target, string IdempotencyKey, string Request, string Actor = WriteAudit.Actor)
 {
     public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Action}\n{Target}\n{Request}")));
 }

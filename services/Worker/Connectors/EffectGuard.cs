@@ -26,7 +26,7 @@ public sealed class EffectGuard(GateClient gate, WriteAudit audit, ILogger<Effec
     private static readonly TimeSpan s_lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan s_longestInProcessWait = TimeSpan.FromSeconds(5);
 
-    public async Task<string> RunAsync(Effect effect, Func<CancellationToken, Task<string>> perform, CancellationToken cancellationToken)
+    public async Task<EffectResult> RunAsync(Effect effect, Func<CancellationToken, Task<string>> perform, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(effect);
         ArgumentNullException.ThrowIfNull(perform);
@@ -36,7 +36,7 @@ public sealed class EffectGuard(GateClient gate, WriteAudit audit, ILogger<Effec
         {
             case IdempotencyStatus.Completed when claim.Succeeded != false:
                 await WriteAsync(effect, AuditStatus.Skipped, cancellationToken);
-                return claim.Outcome ?? "";
+                return new EffectResult(claim.Outcome ?? "", AlreadyDone: true);
             case IdempotencyStatus.Completed:
                 throw new PermanentFlowException($"{effect.Action} already failed permanently for this key.");
             case IdempotencyStatus.InProgress:
@@ -53,7 +53,7 @@ public sealed class EffectGuard(GateClient gate, WriteAudit audit, ILogger<Effec
             var outcome = await perform(cancellationToken);
             await gate.CompleteAsync(new CompleteRequest(effect.IdempotencyKey, leaseToken, outcome), cancellationToken);
             await WriteAsync(effect, AuditStatus.Succeeded, cancellationToken);
-            return outcome;
+            return new EffectResult(outcome, AlreadyDone: false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -95,5 +95,5 @@ public sealed class EffectGuard(GateClient gate, WriteAudit audit, ILogger<Effec
     }
 
     private Task WriteAsync(Effect effect, string status, CancellationToken cancellationToken) =>
-        audit.RunAsync(effect.Provider, effect.Action, effect.Target, effect.IdempotencyKey, status, cancellationToken);
+        audit.RunAsync(effect.Actor, effect.Provider, effect.Action, effect.Target, effect.IdempotencyKey, status, cancellationToken);
 }

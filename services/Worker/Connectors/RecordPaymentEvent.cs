@@ -15,7 +15,7 @@ public sealed class RecordPaymentEvent(NpgsqlDataSource dataSource, WriteAudit w
     public const string Action = nameof(RecordPaymentEvent);
 
     /// <returns><c>true</c> when the event changed the record; <c>false</c> when newer state was already stored.</returns>
-    public async Task<bool> RunAsync(CustomerUpdate update, string idempotencyKey, CancellationToken cancellationToken)
+    public async Task<bool> RunAsync(CustomerUpdate update, string idempotencyKey, CancellationToken cancellationToken, string actor = WriteAudit.Actor)
     {
         ArgumentNullException.ThrowIfNull(update);
 
@@ -45,7 +45,7 @@ public sealed class RecordPaymentEvent(NpgsqlDataSource dataSource, WriteAudit w
         command.Parameters.Add(new() { Value = update.EventId });
 
         var applied = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-        await writeAudit.RunAsync("stripe", Action, update.CustomerId, idempotencyKey,
+        await writeAudit.RunAsync(actor, "stripe", Action, update.CustomerId, idempotencyKey,
             applied ? AuditStatus.Succeeded : AuditStatus.Skipped, cancellationToken);
         return applied;
     }

@@ -13,8 +13,8 @@ public sealed class SendMessage(SlackWebApiClient slack, EffectGuard guard)
     public const string Action = nameof(SendMessage);
 
     /// <returns>The message's Slack timestamp (its id), or the stored one when it was already sent.</returns>
-    public Task<string> RunAsync(string channel, string text, string idempotencyKey, CancellationToken cancellationToken) =>
-        guard.RunAsync(new Effect("slack", channel, Action, channel, idempotencyKey, text), async ct =>
+    public Task<EffectResult> RunAsync(string channel, string text, string idempotencyKey, CancellationToken cancellationToken, string actor = WriteAudit.Actor) =>
+        guard.RunAsync(new Effect("slack", channel, Action, channel, idempotencyKey, text, actor), async ct =>
         {
             try
             {

@@ -37,6 +37,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddGateClient();
         builder.Services.AddTokenBrokerClient();
 
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddSingleton<QueueAdministration>();
         builder.Services.AddTransient<EffectGuard>();

@@ -1,0 +1,84 @@
+using System.ComponentModel.DataAnnotations;
+using Integrations.Worker.Connectors;
+using Integrations.Worker.Queue;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Integrations.Worker.Apis;
+
+/// <summary>
+/// The business actions, on demand: <c>/api/actions/send-message</c>, <c>/api/actions/record-payment-event</c>.
+/// They run through the same connectors as the flows, so an action claims its idempotency key in the
+/// gate, spends the shared rate budget and is audited with the caller's name as actor. The CLI and
+/// the MCP server call these. Requires the worker's admin API key.
+/// </summary>
+public static class ActionsApi
+{
+    public static RouteGroupBuilder MapActionsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api/actions").RequireApiKey(QueueApi.AdminKeyConfiguration);
+        api.MapPost("/send-message", SendMessageAction);
+        api.MapPost("/record-payment-event", RecordPaymentEventAction);
+        return api;
+    }
+
+    public static Task<Results<Ok<ActionResult>, ValidationProblem, ProblemHttpResult>> SendMessageAction(
+        SendMessageRequest request, SendMessage sendMessage, CancellationToken cancellationToken) =>
+        RunAsync(request, "slack", "send_message", async key =>
+        {
+            var result = await sendMessage.RunAsync(request.Channel!, request.Text!, key, cancellationToken, request.Actor!);
+            return new ActionResult(key, result.AlreadyDone ? "skipped" : "succeeded", result.Outcome);
+        });
+
+    public static Task<Results<Ok<ActionResult>, ValidationProblem, ProblemHttpResult>> RecordPaymentEventAction(
+        RecordPaymentEventRequest request, RecordPaymentEvent recordPaymentEvent, TimeProvider time, CancellationToken cancellationToken) =>
+        RunAsync(request, "stripe", "record_payment_event", async key =>
+        {
+            var update = new CustomerUpdate(request.EventId!, request.EventCreated ?? time.GetUtcNow(), request.CustomerId!,
+                request.Email, request.Name, request.Plan, request.Amount, request.Currency, request.Livemode);
+            var applied = await recordPaymentEvent.RunAsync(update, key, cancellationToken, request.Actor!);
+            return new ActionResult(key, applied ? "succeeded" : "skipped", request.CustomerId!);
+        }, request.EventId);
+
+    /// <summary>
+    /// Validates the request, derives the idempotency key (<c>provider:event:action</c>; the caller's
+    /// own key, or a fresh one when it gives none) and maps connector failures to problem details.
+    /// </summary>
+    private static async Task<Results<Ok<ActionResult>, ValidationProblem, ProblemHttpResult>> RunAsync(
+        IActionRequest request, string provider, string action, Func<string, Task<ActionResult>> run, string? eventId = null)
+    {
+        var errors = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(request, new ValidationContext(request), errors, validateAllProperties: true))
+        {
+            return TypedResults.ValidationProblem(errors
+                .SelectMany(e => e.MemberNames.DefaultIfEmpty("").Select(m => (Member: JsonName(m), e.ErrorMessage ?? "Invalid.")))
+                .GroupBy(e => e.Member)
+                .ToDictionary(g => g.Key, g => g.Select(e => e.Item2).ToArray()));
+        }
+
+        var key = request.IdempotencyKey ?? $"{provider}:{eventId ?? Guid.NewGuid().ToString("N")}:{action}";
+        try
+        {
+            return TypedResults.Ok(await run(key));
+        }
+        catch (DeferredFlowException ex)
+        {
+            return Problem(StatusCodes.Status429TooManyRequests, "Not now.",
+                $"{ex.Message} Retry after {Math.Ceiling(ex.NotBefore.TotalSeconds)} s with the same idempotency key.");
+        }
+        catch (PermanentFlowException ex)
+        {
+            return Problem(StatusCodes.Status422UnprocessableEntity, "The action cannot be performed.", ex.Message);
+        }
+        catch (HttpRequestException)
+        {
+            return Problem(StatusCodes.Status502BadGateway, "A service the action depends on failed.",
+                "The action may not have completed. Retry with the same idempotency key: it will not be performed twice.");
+        }
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: status);
+
+    private static string JsonName(string member) =>
+        member.Length == 0 ? "" : char.ToLowerInvariant(member[0]) + member[1..];
+}

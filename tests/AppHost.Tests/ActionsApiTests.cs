@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Integrations.AppHost.Tests;
+
+/// <summary>
+/// The worker's on-demand actions (used by the CLI and the MCP server) go through the same guarded
+/// connectors as the flows: one effect per idempotency key, audited with the caller as actor.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class ActionsApiTests(StackFixture stack)
+{
+    [Fact]
+    public async Task SendMessageActionPostsOnceAndAuditsTheCaller()
+    {
+        var key = $"cli:{Guid.NewGuid():N}:send_message";
+        var text = $"deploy finished {key}";
+        using var worker = WorkerClient();
+
+        using var first = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text, actor = "alice", idempotencyKey = key });
+        using var second = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text, actor = "alice", idempotencyKey = key });
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var firstResult = await first.Content.ReadFromJsonAsync<JsonElement>();
+        var secondResult = await second.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("succeeded", firstResult.GetProperty("status").GetString());
+        Assert.Equal("skipped", secondResult.GetProperty("status").GetString());
+        Assert.Equal(firstResult.GetProperty("outcome").GetString(), secondResult.GetProperty("outcome").GetString());
+
+        var messages = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=slack&kind=message");
+        Assert.Single(messages, m => m.GetProperty("text").GetString() == text);
+        var rows = await stack.AuditRowsAsync($"idempotencyKey={key}");
+        Assert.All(rows, r => Assert.Equal("alice", r.GetProperty("actor").GetString()));
+        Assert.Equal(["skipped", "started", "succeeded"], rows.Select(r => r.GetProperty("status").GetString()).Order());
+    }
+
+    [Fact]
+    public async Task ActionsValidateTheirInput()
+    {
+        using var worker = WorkerClient();
+
+        using var response = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "", text = "hi", actor = "bob", idempotencyKey = "Not A Key" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("channel", out _));
+        Assert.True(errors.TryGetProperty("idempotencyKey", out _));
+    }
+
+    [Fact]
+    public async Task ActionsRequireTheAdminKey()
+    {
+        using var worker = stack.App.CreateHttpClient("worker");
+        worker.DefaultRequestHeaders.Add("X-Api-Key", "wrong");
+
+        using var response = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text = "hi", actor = "mallory" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private HttpClient WorkerClient()
+    {
+        var worker = stack.App.CreateHttpClient("worker");
+        worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
+        return worker;
+    }
+}

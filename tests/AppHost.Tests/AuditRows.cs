@@ -1,0 +1,13 @@
+using System.Text.Json;
+
+namespace Integrations.AppHost.Tests;
+
+/// <summary>Reads audit rows through the audit service's query API, as an operator would.</summary>
+public static class AuditRows
+{
+    public static Task<List<JsonElement>> AuditRowsAsync(this StackFixture stack, string query)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        return stack.GetJsonAsync<JsonElement>("audit", $"/api/audit?{query}");
+    }
+}
