@@ -56,7 +56,7 @@ builder.AddProject<Projects.Worker>("worker")
     .WithReference(audit).WaitFor(audit)
     .WithReference(gate).WaitFor(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithReference(broker).WithEnvironment("Broker__ApiKey", brokerApiKey)
-    .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "SAAS_API_TOKEN")
+    .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "GITHUB_TOKEN", "SAAS_API_TOKEN")
     .WithEnvironment("Worker__AdminApiKey", workerAdminKey)
     .WithProviders(sandbox)
     .WithHttpHealthCheck("/health");
