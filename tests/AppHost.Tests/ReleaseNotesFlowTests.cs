@@ -66,7 +66,8 @@ public sealed class ReleaseNotesFlowTests(StackFixture stack)
         Assert.Contains("• BREAKING: drop the v0 widget endpoint — @linus", notes, StringComparison.Ordinal);
         Assert.Contains("• CSV export of widgets (export) — @grace", notes, StringComparison.Ordinal);
         var messages = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=slack&kind=message");
-        Assert.Single(messages, m => m.GetProperty("text").GetString() == notes);
+        var key = result.GetProperty("idempotencyKey").GetString();
+        Assert.Equal(notes, Assert.Single(messages, m => m.GetProperty("idempotencyKey").GetString() == key).GetProperty("text").GetString());
     }
 
     [Fact]

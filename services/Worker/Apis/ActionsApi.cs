@@ -27,16 +27,16 @@ public static class ActionsApi
     }
 
     public static Task<Results<Ok<ActionResult>, ValidationProblem, ProblemHttpResult>> SendMessageAction(
-        SendMessageRequest request, SendMessage sendMessage, CancellationToken cancellationToken) =>
-        RunAsync(request, "slack", "send_message", async key =>
+        SendMessageRequest request, SendMessage sendMessage, HttpResponse response, CancellationToken cancellationToken) =>
+        RunAsync(response, request, "slack", "send_message", async key =>
         {
             var result = await sendMessage.RunAsync(request.Channel!, request.Text!, key, cancellationToken, request.Actor!);
             return new ActionResult(key, result.AlreadyDone ? "skipped" : "succeeded", result.Outcome);
         });
 
     public static Task<Results<Ok<ActionResult>, ValidationProblem, ProblemHttpResult>> RecordPaymentEventAction(
-        RecordPaymentEventRequest request, RecordPaymentEvent recordPaymentEvent, TimeProvider time, CancellationToken cancellationToken) =>
-        RunAsync(request, "stripe", "record_payment_event", async key =>
+        RecordPaymentEventRequest request, RecordPaymentEvent recordPaymentEvent, TimeProvider time, HttpResponse response, CancellationToken cancellationToken) =>
+        RunAsync(response, request, "stripe", "record_payment_event", async key =>
         {
             var update = new CustomerUpdate(request.EventId!, request.EventCreated ?? time.GetUtcNow(), request.CustomerId!,
                 request.Email, request.Name, request.Plan, request.Amount, request.Currency, request.Livemode);
@@ -45,8 +45,8 @@ public static class ActionsApi
         }, request.EventId);
 
     public static Task<Results<Ok<ActionResult>, ValidationProblem, ProblemHttpResult>> CreateTicketAction(
-        CreateTicketRequest request, CreateTicket createTicket, CancellationToken cancellationToken) =>
-        RunAsync(request, "github", "create_ticket", async key =>
+        CreateTicketRequest request, CreateTicket createTicket, HttpResponse response, CancellationToken cancellationToken) =>
+        RunAsync(response, request, "github", "create_ticket", async key =>
         {
             var result = await createTicket.RunAsync(request.Repository!, request.Title!, request.Body ?? "", request.Labels ?? [], key, cancellationToken, request.Actor!);
             return new ActionResult(key, result.AlreadyDone ? "skipped" : "succeeded", result.Outcome);
@@ -54,8 +54,8 @@ public static class ActionsApi
 
     /// <summary>Drafts release notes for <c>until</c> (default: what <c>main</c> has that no tag has) and posts them.</summary>
     public static Task<Results<Ok<ActionResult>, ValidationProblem, ProblemHttpResult>> ReleaseNotesAction(
-        ReleaseNotesRequest request, ReleaseNotesFlow flow, IOptions<FlowOptions> options, CancellationToken cancellationToken) =>
-        RunAsync(request, "github", "send_message", async key =>
+        ReleaseNotesRequest request, ReleaseNotesFlow flow, IOptions<FlowOptions> options, HttpResponse response, CancellationToken cancellationToken) =>
+        RunAsync(response, request, "github", "send_message", async key =>
         {
             var eventId = key[..key.LastIndexOf(':')];
             var (notes, message) = await flow.PublishAsync(request.Repository!, request.Until ?? "main", request.Since,
@@ -65,8 +65,8 @@ public static class ActionsApi
 
     /// <summary>Triages the support export; the answer lists each row's category and issue.</summary>
     public static Task<Results<Ok<ActionResult>, ValidationProblem, ProblemHttpResult>> TriageSupportAction(
-        TriageSupportRequest request, SupportTriageFlow flow, CancellationToken cancellationToken) =>
-        RunAsync(request, "google", "triage_support", async key =>
+        TriageSupportRequest request, SupportTriageFlow flow, HttpResponse response, CancellationToken cancellationToken) =>
+        RunAsync(response, request, "google", "triage_support", async key =>
         {
             var runId = key.Split(':')[1];
             var rows = await flow.RunAsync(request.ConnectionId!.Value, request.FileId!, request.Repository!, runId, request.Actor!, cancellationToken);
@@ -79,6 +79,7 @@ public static class ActionsApi
     /// own key, or a fresh one when it gives none) and maps connector failures to problem details.
     /// </summary>
     private static async Task<Results<Ok<ActionResult>, ValidationProblem, ProblemHttpResult>> RunAsync(
+        HttpResponse response,
         IActionRequest request, string provider, string action, Func<string, Task<ActionResult>> run, string? eventId = null)
     {
         var errors = new List<ValidationResult>();
@@ -94,6 +95,13 @@ public static class ActionsApi
         try
         {
             return TypedResults.Ok(await run(key));
+        }
+        catch (ProviderRateLimitedException ex)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(ex.RetryAfter.TotalSeconds));
+            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problem(StatusCodes.Status429TooManyRequests, "The provider is rate limiting.",
+                $"{ex.Message} Every worker waits too. Retry after {seconds} s with the same idempotency key.");
         }
         catch (DeferredFlowException ex)
         {

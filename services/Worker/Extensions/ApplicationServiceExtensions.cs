@@ -49,11 +49,14 @@ internal static class ApplicationServiceExtensions
             .ValidateOnStart();
 
         builder.Services.AddHttpClient<GitHubRestClient>((services, http) =>
-            http.BaseAddress = services.GetRequiredService<IOptions<GitHubOptions>>().Value.BaseUrl);
+            http.BaseAddress = services.GetRequiredService<IOptions<GitHubOptions>>().Value.BaseUrl)
+            .AddProviderResilience();
         builder.Services.AddHttpClient<GoogleDriveClient>((services, http) =>
-            http.BaseAddress = services.GetRequiredService<IOptions<GoogleOptions>>().Value.BaseUrl);
+            http.BaseAddress = services.GetRequiredService<IOptions<GoogleOptions>>().Value.BaseUrl)
+            .AddProviderResilience();
         builder.Services.AddHttpClient<SlackWebApiClient>((services, http) =>
-            http.BaseAddress = services.GetRequiredService<IOptions<SlackOptions>>().Value.BaseUrl);
+            http.BaseAddress = services.GetRequiredService<IOptions<SlackOptions>>().Value.BaseUrl)
+            .AddProviderResilience();
         builder.Services.AddAuditClient();
         builder.Services.AddGateClient();
         builder.Services.AddTokenBrokerClient();
