@@ -1,1 +1,3 @@
-return 0;
+using Integrations.Cli;
+
+return await IntegrationsCli.InvokeAsync(args, CliConsole.System);
