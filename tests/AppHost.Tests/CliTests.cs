@@ -105,7 +105,7 @@ public sealed class CliTests(StackFixture stack)
         Assert.Equal(0, run.ExitCode);
         var consent = new Uri(run.Output.Trim());
         Assert.Contains("code_challenge_method=S256", consent.Query, StringComparison.Ordinal);
-        Assert.Contains("login_hint=ops%40example.com", consent.Query, StringComparison.Ordinal);
+        Assert.Contains("login_hint=ops@example.com", Uri.UnescapeDataString(consent.Query), StringComparison.Ordinal);
     }
 
     [Fact]
