@@ -8,4 +8,7 @@ public sealed class SandboxOptions
 
     /// <summary>The incoming webhook URL (or its path) from <c>SLACK_WEBHOOK_URL</c>.</summary>
     public string SlackWebhookUrl { get; set; } = "";
+
+    /// <summary>The only token the GitHub API accepts, from <c>GITHUB_TOKEN</c>.</summary>
+    public string GitHubToken { get; set; } = "";
 }

@@ -1,5 +1,6 @@
 using Integrations.Sandbox;
 using Integrations.Sandbox.Faults;
+using Integrations.Sandbox.GitHub;
 using Integrations.Sandbox.OAuth;
 
 namespace Microsoft.Extensions.Hosting;
@@ -13,6 +14,9 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<EffectLog>();
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton<CallLog>();
+        builder.Services.AddSingleton<SeededRepository>();
+        builder.Services.AddSingleton<IssueTracker>();
+        builder.Services.AddSingleton<RateLimitCounter>();
         builder.Services.AddSingleton<OAuthGrantStore>();
         builder.Services.AddOptions<OAuthClientOptions>().Configure(options =>
         {
@@ -30,6 +34,7 @@ internal static class ApplicationServiceExtensions
             {
                 options.SlackBotToken = builder.Configuration["SLACK_BOT_TOKEN"] ?? "";
                 options.SlackWebhookUrl = builder.Configuration["SLACK_WEBHOOK_URL"] ?? "";
+                options.GitHubToken = builder.Configuration["GITHUB_TOKEN"] ?? "";
             })
             .Validate(options => options.SlackBotToken.Length > 0, "SLACK_BOT_TOKEN is not set; the sandbox needs it to check callers.")
             .ValidateOnStart();

@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Integrations.Worker.Connectors;
 using Integrations.Worker.Queue;
+using Integrations.Worker.Flows;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Integrations.Worker.Apis;
 
@@ -18,6 +20,9 @@ public static class ActionsApi
         var api = app.MapGroup("api/actions").RequireApiKey(QueueApi.AdminKeyConfiguration);
         api.MapPost("/send-message", SendMessageAction);
         api.MapPost("/record-payment-event", RecordPaymentEventAction);
+        api.MapPost("/create-ticket", CreateTicketAction);
+        api.MapPost("/release-notes", ReleaseNotesAction);
+        api.MapPost("/triage-support", TriageSupportAction);
         return api;
     }
 
@@ -38,6 +43,36 @@ public static class ActionsApi
             var applied = await recordPaymentEvent.RunAsync(update, key, cancellationToken, request.Actor!);
             return new ActionResult(key, applied ? "succeeded" : "skipped", request.CustomerId!);
         }, request.EventId);
+
+    public static Task<Results<Ok<ActionResult>, ValidationProblem, ProblemHttpResult>> CreateTicketAction(
+        CreateTicketRequest request, CreateTicket createTicket, CancellationToken cancellationToken) =>
+        RunAsync(request, "github", "create_ticket", async key =>
+        {
+            var result = await createTicket.RunAsync(request.Repository!, request.Title!, request.Body ?? "", request.Labels ?? [], key, cancellationToken, request.Actor!);
+            return new ActionResult(key, result.AlreadyDone ? "skipped" : "succeeded", result.Outcome);
+        });
+
+    /// <summary>Drafts release notes for <c>until</c> (default: what <c>main</c> has that no tag has) and posts them.</summary>
+    public static Task<Results<Ok<ActionResult>, ValidationProblem, ProblemHttpResult>> ReleaseNotesAction(
+        ReleaseNotesRequest request, ReleaseNotesFlow flow, IOptions<FlowOptions> options, CancellationToken cancellationToken) =>
+        RunAsync(request, "github", "send_message", async key =>
+        {
+            var eventId = key[..key.LastIndexOf(':')];
+            var (notes, message) = await flow.PublishAsync(request.Repository!, request.Until ?? "main", request.Since,
+                request.Channel ?? options.Value.ReleaseNotesChannel, eventId, request.Actor!, cancellationToken);
+            return new ActionResult(key, message.AlreadyDone ? "skipped" : "succeeded", message.Outcome) { Details = notes };
+        });
+
+    /// <summary>Triages the support export; the answer lists each row's category and issue.</summary>
+    public static Task<Results<Ok<ActionResult>, ValidationProblem, ProblemHttpResult>> TriageSupportAction(
+        TriageSupportRequest request, SupportTriageFlow flow, CancellationToken cancellationToken) =>
+        RunAsync(request, "google", "triage_support", async key =>
+        {
+            var runId = key.Split(':')[1];
+            var rows = await flow.RunAsync(request.ConnectionId!.Value, request.FileId!, request.Repository!, runId, request.Actor!, cancellationToken);
+            var filed = rows.Count(r => r.IssueUrl is not null && !r.AlreadyFiled);
+            return new ActionResult(key, filed > 0 ? "succeeded" : "skipped", $"{filed} issue(s) created") { Rows = rows };
+        });
 
     /// <summary>
     /// Validates the request, derives the idempotency key (<c>provider:event:action</c>; the caller's

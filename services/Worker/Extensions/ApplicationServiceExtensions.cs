@@ -1,6 +1,9 @@
 using Integrations.Worker;
 using Integrations.Worker.Connectors;
 using Integrations.Worker.Flows;
+using Integrations.Worker.GitHub;
+using Integrations.Worker.Google;
+using Integrations.Worker.Triage;
 using Integrations.Worker.Queue;
 using Integrations.Worker.Slack;
 using Microsoft.Extensions.Options;
@@ -31,6 +34,24 @@ internal static class ApplicationServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddOptions<GitHubOptions>()
+            .BindConfiguration(GitHubOptions.SectionName)
+            .Configure(options => options.Token = builder.Configuration["GITHUB_TOKEN"] ?? options.Token)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<GoogleOptions>()
+            .BindConfiguration(GoogleOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<TriageOptions>()
+            .BindConfiguration(TriageOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddHttpClient<GitHubRestClient>((services, http) =>
+            http.BaseAddress = services.GetRequiredService<IOptions<GitHubOptions>>().Value.BaseUrl);
+        builder.Services.AddHttpClient<GoogleDriveClient>((services, http) =>
+            http.BaseAddress = services.GetRequiredService<IOptions<GoogleOptions>>().Value.BaseUrl);
         builder.Services.AddHttpClient<SlackWebApiClient>((services, http) =>
             http.BaseAddress = services.GetRequiredService<IOptions<SlackOptions>>().Value.BaseUrl);
         builder.Services.AddAuditClient();
@@ -44,6 +65,13 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddTransient<SendMessage>();
         builder.Services.AddTransient<WriteAudit>();
         builder.Services.AddTransient<RecordPaymentEvent>();
+        builder.Services.AddTransient<CreateTicket>();
+        builder.Services.AddTransient<ListUnreleasedCommits>();
+        builder.Services.AddTransient<ReadSupportSheet>();
+        builder.Services.AddSingleton<ISupportClassifier, KeywordSupportClassifier>();
+        builder.Services.AddTransient<ReleaseNotesFlow>();
+        builder.Services.AddTransient<IDeliveryFlow>(services => services.GetRequiredService<ReleaseNotesFlow>());
+        builder.Services.AddTransient<SupportTriageFlow>();
         builder.Services.AddTransient<IDeliveryFlow, PushSummaryFlow>();
         builder.Services.AddTransient<IDeliveryFlow, StripeCustomerFlow>();
 

@@ -9,4 +9,8 @@ public sealed class FlowOptions
     /// <summary>The Slack channel that receives push summaries. Default <c>#engineering</c>.</summary>
     [Required]
     public string PushSummaryChannel { get; set; } = "#engineering";
+
+    /// <summary>The Slack channel that receives release notes. Default <c>#releases</c>.</summary>
+    [Required]
+    public string ReleaseNotesChannel { get; set; } = "#releases";
 }
