@@ -31,6 +31,25 @@ public sealed class CliTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task TicketCreateOpensTheIssueOnceAndPrintsItsUrl()
+    {
+        var key = $"github:{Guid.NewGuid():N}:create_ticket";
+        var title = $"Flaky deploy {key}";
+        string[] args = ["ticket", "create", "--repository", "acme/widgets", "--title", title, "--body", "Seen twice today.", "--label", "bug", "--idempotency-key", key, "--json"];
+
+        var first = await CliRun.InvokeAsync(stack, args);
+        var again = await CliRun.InvokeAsync(stack, args);
+
+        Assert.Equal(0, first.ExitCode);
+        var result = JsonDocument.Parse(first.Output).RootElement;
+        Assert.Equal("succeeded", result.GetProperty("status").GetString());
+        Assert.Contains("/issues/", result.GetProperty("outcome").GetString(), StringComparison.Ordinal);
+        Assert.Equal("skipped", JsonDocument.Parse(again.Output).RootElement.GetProperty("status").GetString());
+        var issues = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=github&kind=issue");
+        Assert.Single(issues, i => i.GetProperty("text").GetString() == title);
+    }
+
+    [Fact]
     public async Task DeadLetterListIsJsonForScripts()
     {
         var run = await CliRun.InvokeAsync(stack, ["dlq", "list", "--provider", "github", "--json"]);

@@ -13,6 +13,7 @@ public sealed class McpServerTests(StackFixture stack)
 {
     private const string ClientName = "cli-test-client";
     private const string AllowedChannel = "#mcp-allowed";
+    private const string AllowedRepository = "acme/widgets";
 
     [Fact]
     public async Task ListsTheFiveBusinessToolsWithInputSchemas()
@@ -47,6 +48,25 @@ public sealed class McpServerTests(StackFixture stack)
         var rows = await stack.AuditRowsAsync($"idempotencyKey={key}");
         Assert.NotEmpty(rows);
         Assert.All(rows, r => Assert.Equal($"mcp:{ClientName}", r.GetProperty("actor").GetString()));
+    }
+
+    [Fact]
+    public async Task CreateTicketOpensAnIssueInAnAllowedRepositoryOnly()
+    {
+        var title = $"Agent ticket {Guid.NewGuid():N}";
+        await using var client = await StartAsync();
+
+        var opened = await client.CallToolAsync("create_ticket", new Dictionary<string, object?> { ["repository"] = AllowedRepository, ["title"] = title, ["labels"] = new[] { "triage" } })
+            .AsTask().WaitAsync(StackFixture.StepTimeout);
+        var refused = await client.CallToolAsync("create_ticket", new Dictionary<string, object?> { ["repository"] = "acme/secret-plans", ["title"] = title })
+            .AsTask().WaitAsync(StackFixture.StepTimeout);
+
+        Assert.NotEqual(true, opened.IsError);
+        Assert.Contains("/issues/", Text(opened), StringComparison.Ordinal);
+        Assert.True(refused.IsError);
+        Assert.Contains("not permitted", Text(refused), StringComparison.Ordinal);
+        var issues = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=github&kind=issue");
+        Assert.Single(issues, i => i.GetProperty("text").GetString() == title);
     }
 
     [Fact]
@@ -87,6 +107,8 @@ public sealed class McpServerTests(StackFixture stack)
         var environment = CliRun.StackEnvironment(stack);
         environment["Mcp__AllowedTools__0"] = "send_message,query_audit";
         environment["Mcp__AllowedTools__1"] = "replay_delivery";
+        environment["Mcp__AllowedTools__2"] = "create_ticket";
+        environment["Mcp__AllowedRepositories__0"] = AllowedRepository;
         environment["Mcp__AllowedChannels__0"] = AllowedChannel;
         environment["Mcp__AllowedProviders__0"] = "github";
         var transport = new StdioClientTransport(new StdioClientTransportOptions
