@@ -102,6 +102,23 @@ public sealed class McpServerTests(StackFixture stack)
         Assert.Contains(rows, r => r.GetProperty("actor").GetString() == $"mcp:{ClientName}" && r.GetProperty("target").GetString() == "provider=slack");
     }
 
+    [Fact]
+    public async Task ReplayOfAnUnknownDeliveryIsAToolErrorAuditedAsFailed()
+    {
+        var deliveryId = Guid.NewGuid().ToString();
+        await using var client = await StartAsync();
+
+        var result = await client.CallToolAsync("replay_delivery", new Dictionary<string, object?> { ["provider"] = "github", ["deliveryId"] = deliveryId })
+            .AsTask().WaitAsync(StackFixture.StepTimeout);
+
+        Assert.True(result.IsError);
+        Assert.Contains("Nothing to replay.", Text(result), StringComparison.Ordinal);
+        var rows = await stack.AuditRowsAsync("provider=github&action=ReplayDelivery&limit=1000");
+        var row = Assert.Single(rows, r => r.GetProperty("target").GetString() == $"github/{deliveryId}");
+        Assert.Equal("failed", row.GetProperty("status").GetString());
+        Assert.Equal($"mcp:{ClientName}", row.GetProperty("actor").GetString());
+    }
+
     private async Task<McpClient> StartAsync()
     {
         var environment = CliRun.StackEnvironment(stack);
