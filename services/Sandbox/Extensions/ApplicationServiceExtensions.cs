@@ -1,6 +1,7 @@
 using Integrations.Sandbox;
 using Integrations.Sandbox.Faults;
 using Integrations.Sandbox.GitHub;
+using Integrations.Sandbox.Slack;
 using Integrations.Sandbox.OAuth;
 
 namespace Microsoft.Extensions.Hosting;
@@ -16,6 +17,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<CallLog>();
         builder.Services.AddSingleton<SeededRepository>();
         builder.Services.AddSingleton<IssueTracker>();
+        builder.Services.AddSingleton<SlackHistory>();
         builder.Services.AddSingleton<RateLimitCounter>();
         builder.Services.AddSingleton<OAuthGrantStore>();
         builder.Services.AddOptions<OAuthClientOptions>().Configure(options =>

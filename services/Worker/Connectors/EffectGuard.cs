@@ -1,6 +1,7 @@
 using Integrations.Audit.Client;
 using Integrations.Gate.Client;
 using Integrations.Worker.Queue;
+using Microsoft.Extensions.Options;
 
 namespace Integrations.Worker.Connectors;
 
@@ -24,9 +25,8 @@ namespace Integrations.Worker.Connectors;
 /// body carries the key. Found means completed with that outcome, not repeated. Providers that
 /// dedup on the key themselves (Stripe's <c>Idempotency-Key</c>) need no check.
 /// </summary>
-public sealed class EffectGuard(GateClient gate, WriteAudit audit, ILogger<EffectGuard> logger)
+public sealed class EffectGuard(GateClient gate, WriteAudit audit, IOptions<QueueOptions> options, ILogger<EffectGuard> logger)
 {
-    private static readonly TimeSpan s_lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan s_longestInProcessWait = TimeSpan.FromSeconds(5);
 
     public async Task<EffectResult> RunAsync(
@@ -38,7 +38,7 @@ public sealed class EffectGuard(GateClient gate, WriteAudit audit, ILogger<Effec
         ArgumentNullException.ThrowIfNull(effect);
         ArgumentNullException.ThrowIfNull(perform);
 
-        var claim = await gate.BeginAsync(new BeginRequest(effect.IdempotencyKey, effect.Fingerprint, s_lease), cancellationToken);
+        var claim = await gate.BeginAsync(new BeginRequest(effect.IdempotencyKey, effect.Fingerprint, options.Value.EffectLease), cancellationToken);
         switch (claim.Status)
         {
             case IdempotencyStatus.Completed when claim.Succeeded != false:
