@@ -39,6 +39,7 @@ builder.AddProject<Projects.Receiver>("receiver")
     .WithReference(audit)
     .WithSecrets(settings, "GITHUB_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET", "SLACK_SIGNING_SECRET")
     .WithEnvironment("Receiver__AdminApiKey", receiverAdminKey)
+    .WithSecretCommands(receiverAdminKey)
     .WithHttpHealthCheck("/health");
 
 // OAuth connections for the other services; its API needs the broker key, except authorize and callback.
@@ -58,6 +59,7 @@ builder.AddProject<Projects.Worker>("worker")
     .WithReference(broker).WithEnvironment("Broker__ApiKey", brokerApiKey)
     .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "GITHUB_TOKEN", "SAAS_API_TOKEN")
     .WithEnvironment("Worker__AdminApiKey", workerAdminKey)
+    .WithQueueCommands(workerAdminKey)
     .WithProviders(sandbox)
     .WithHttpHealthCheck("/health");
 
