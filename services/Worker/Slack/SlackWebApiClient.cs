@@ -29,23 +29,8 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
 
         var metadata = effectKey is null ? null : new MessageMetadata(EffectEventType, new EffectPayload(effectKey));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "chat.postMessage")
-        {
-            Content = JsonContent.Create(new PostMessageRequest(channel, text, metadata)),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.BotToken);
-
-        using var response = await http.SendAsync(request, cancellationToken);
-        ThrowOnHttpError(response);
-
-        var body = await response.Content.ReadFromJsonAsync<PostMessageResponse>(cancellationToken)
-            ?? throw new SlackApiException("empty_response", isTransient: true);
-        if (!body.Ok)
-        {
-            var error = body.Error ?? "unknown_error";
-            throw new SlackApiException(error, s_transientErrors.Contains(error));
-        }
-
+        var body = await CallAsync<PostMessageResponse>(HttpMethod.Post, "chat.postMessage",
+            JsonContent.Create(new PostMessageRequest(channel, text, metadata)), cancellationToken);
         return new SlackPostedMessage(body.Channel ?? channel, body.Ts ?? "");
     }
 
@@ -55,20 +40,8 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
     /// </summary>
     public async Task<string?> FindMessageAsync(string channel, string effectKey, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get,
-            $"conversations.history?channel={Uri.EscapeDataString(channel)}&limit=200&include_all_metadata=true");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.BotToken);
-
-        using var response = await http.SendAsync(request, cancellationToken);
-        ThrowOnHttpError(response);
-        var body = await response.Content.ReadFromJsonAsync<HistoryResponse>(cancellationToken)
-            ?? throw new SlackApiException("empty_response", isTransient: true);
-        if (!body.Ok)
-        {
-            var error = body.Error ?? "unknown_error";
-            throw new SlackApiException(error, s_transientErrors.Contains(error));
-        }
-
+        var body = await CallAsync<HistoryResponse>(HttpMethod.Get,
+            $"conversations.history?channel={Uri.EscapeDataString(channel)}&limit=200&include_all_metadata=true", null, cancellationToken);
         return body.Messages?.FirstOrDefault(m => m.Metadata?.EventType == EffectEventType && m.Metadata.Payload?.IdempotencyKey == effectKey)?.Ts;
     }
 
@@ -82,6 +55,25 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
         using var response = await http.PostAsJsonAsync(
             new Uri(options.Value.WebhookBaseUrl, url), new { text }, cancellationToken);
         ThrowOnHttpError(response);
+    }
+
+    /// <summary>A Web API call with the bot token; Slack's <c>ok:false</c> and HTTP errors become <see cref="SlackApiException"/>.</summary>
+    private async Task<T> CallAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) where T : ISlackResponse
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.BotToken);
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        ThrowOnHttpError(response);
+        var body = await response.Content.ReadFromJsonAsync<T>(cancellationToken)
+            ?? throw new SlackApiException("empty_response", isTransient: true);
+        if (!body.Ok)
+        {
+            var error = body.Error ?? "unknown_error";
+            throw new SlackApiException(error, s_transientErrors.Contains(error));
+        }
+
+        return body;
     }
 
     private static void ThrowOnHttpError(HttpResponseMessage response)
@@ -114,15 +106,22 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
     private sealed record HistoryResponse(
         [property: JsonPropertyName("ok")] bool Ok,
         [property: JsonPropertyName("error")] string? Error,
-        [property: JsonPropertyName("messages")] List<HistoryMessage>? Messages);
+        [property: JsonPropertyName("messages")] List<HistoryMessage>? Messages) : ISlackResponse;
 
     private sealed record HistoryMessage(
         [property: JsonPropertyName("ts")] string? Ts,
         [property: JsonPropertyName("metadata")] MessageMetadata? Metadata);
 
+    private interface ISlackResponse
+    {
+        bool Ok { get; }
+
+        string? Error { get; }
+    }
+
     private sealed record PostMessageResponse(
         [property: JsonPropertyName("ok")] bool Ok,
         [property: JsonPropertyName("error")] string? Error,
         [property: JsonPropertyName("channel")] string? Channel,
-        [property: JsonPropertyName("ts")] string? Ts);
+        [property: JsonPropertyName("ts")] string? Ts) : ISlackResponse;
 }
