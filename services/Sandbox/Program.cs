@@ -15,5 +15,7 @@ app.MapSlackApi();
 app.MapEffectsApi();
 app.MapFaultsApi();
 app.MapOAuthApi();
+app.MapStripeApi();
+app.MapWebhookSenderApi();
 
 app.Run();

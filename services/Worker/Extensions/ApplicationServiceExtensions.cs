@@ -3,6 +3,7 @@ using Integrations.Worker.Connectors;
 using Integrations.Worker.Flows;
 using Integrations.Worker.Queue;
 using Integrations.Worker.Slack;
+using Integrations.Worker.Stripe;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -33,6 +34,7 @@ internal static class ApplicationServiceExtensions
 
         builder.Services.AddHttpClient<SlackWebApiClient>((services, http) =>
             http.BaseAddress = services.GetRequiredService<IOptions<SlackOptions>>().Value.BaseUrl);
+        builder.Services.AddStripeClient();
         builder.Services.AddAuditClient();
         builder.Services.AddGateClient();
         builder.Services.AddTokenBrokerClient();
@@ -44,8 +46,11 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddTransient<SendMessage>();
         builder.Services.AddTransient<WriteAudit>();
         builder.Services.AddTransient<RecordPaymentEvent>();
+        builder.Services.AddTransient<ActivateCustomer>();
+        builder.Services.AddTransient<LookUpCheckout>();
         builder.Services.AddTransient<IDeliveryFlow, PushSummaryFlow>();
         builder.Services.AddTransient<IDeliveryFlow, StripeCustomerFlow>();
+        builder.Services.AddTransient<IDeliveryFlow, BillingFlow>();
 
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryProcessor>());

@@ -9,4 +9,8 @@ public sealed class FlowOptions
     /// <summary>The Slack channel that receives push summaries. Default <c>#engineering</c>.</summary>
     [Required]
     public string PushSummaryChannel { get; set; } = "#engineering";
+
+    /// <summary>The Slack channel that hears about new paying customers. Default <c>#billing</c>.</summary>
+    [Required]
+    public string BillingChannel { get; set; } = "#billing";
 }

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Options;
+using Stripe;
+
+namespace Integrations.Worker.Stripe;
+
+/// <summary>
+/// Registers Stripe.net's <see cref="IStripeClient"/> on an <see cref="IHttpClientFactory"/> client,
+/// so Stripe calls get the service defaults' telemetry (a span per call, <c>traceparent</c> sent) and
+/// their standard resilience handler. That handler already retries 5xx, 408 and 429 within a call,
+/// resending the same request and so the same <c>Idempotency-Key</c>, and the queue retries across
+/// attempts; Stripe.net's own retries are therefore off (<c>maxNetworkRetries: 0</c>), which also
+/// stops it from inventing idempotency keys of its own.
+/// </summary>
+public static class StripeClientExtensions
+{
+    public const string HttpClientName = "stripe";
+
+    public static IServiceCollection AddStripeClient(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        services.AddOptions<StripeOptions>()
+            .BindConfiguration(StripeOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) =>
+                options.SecretKey = configuration["STRIPE_SECRET_KEY"] ?? options.SecretKey)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddHttpClient(HttpClientName);
+        // Transient, like the HttpClient under it: the factory rotates handlers, a cached client would not.
+        services.AddTransient<IStripeClient>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<StripeOptions>>().Value;
+            var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
+            return new StripeClient(new StripeClientOptions
+            {
+                ApiKey = options.SecretKey,
+                ApiBase = options.BaseUrl.ToString().TrimEnd('/'),
+                HttpClient = new SystemNetHttpClient(http, maxNetworkRetries: 0, appInfo: null, enableTelemetry: false),
+            });
+        });
+        return services;
+    }
+}
