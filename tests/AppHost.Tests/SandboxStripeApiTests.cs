@@ -61,8 +61,9 @@ public sealed class SandboxStripeApiTests(StackFixture stack)
         Assert.Contains("sk_test_****1234", badKeyMessage, StringComparison.Ordinal);
         Assert.DoesNotContain("wrongwrong", badKeyMessage, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        Assert.Equal("resource_missing", await ErrorAsync(missing, "code"));
-        Assert.Equal("invalid_request_error", await ErrorAsync(missing, "type"));
+        var missingError = (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+        Assert.Equal("resource_missing", missingError.GetProperty("code").GetString());
+        Assert.Equal("invalid_request_error", missingError.GetProperty("type").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, unknownParameter.StatusCode);
         Assert.Equal("parameter_unknown", await ErrorAsync(unknownParameter, "code"));
     }
