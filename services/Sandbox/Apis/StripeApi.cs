@@ -75,13 +75,21 @@ public static class StripeApi
             }
         }
 
-        var (reply, executed) = Update(id, form, parameters, idempotencyKey, catalog, effects);
-        if (idempotencyKey is not null)
+        StripeReply? reply = null;
+        var executed = false;
+        try
         {
-            idempotency.Complete(apiKey, idempotencyKey, reply, store: executed);
+            (reply, executed) = Update(id, form, parameters, idempotencyKey, catalog, effects);
+            return Send(context, reply);
         }
-
-        return Send(context, reply);
+        finally
+        {
+            // A request that threw is forgotten too, so its key is not "in use" forever.
+            if (idempotencyKey is not null)
+            {
+                idempotency.Complete(apiKey, idempotencyKey, reply, store: executed);
+            }
+        }
     }
 
     public static IResult GetCheckoutSession(string id, HttpContext context, StripeCatalog catalog, IOptions<SandboxOptions> options)

@@ -51,14 +51,14 @@ public sealed class StripeIdempotency(TimeProvider time)
     }
 
     /// <summary>Stores the reply for replays, or forgets the key when the request never began executing.</summary>
-    public void Complete(string apiKey, string key, StripeReply reply, bool store)
+    public void Complete(string apiKey, string key, StripeReply? reply, bool store)
     {
         if (!_entries.TryGetValue((apiKey, key), out var entry))
         {
             return;
         }
 
-        if (store)
+        if (store && reply is not null)
         {
             _entries[(apiKey, key)] = entry with { Reply = reply };
         }
