@@ -73,6 +73,8 @@ public sealed class BillingFlowTests(StackFixture stack)
         {
             var traceId = await SendAsync(CheckoutCompleted(eventId, "cs_test_SandboxMeiStarter03", "cus_SandboxMeiL03", ("mei@example.com", "Starter", 900, "gbp")));
             await SucceededAsync(key);
+            // The notice follows; waiting for it keeps it from meeting a later test's Slack faults.
+            await SucceededAsync($"stripe:{eventId}:send_message");
             return await stack.GetJsonAsync<JsonElement>("sandbox", $"/_sandbox/calls?route={Customer}&traceId={traceId}");
         });
 

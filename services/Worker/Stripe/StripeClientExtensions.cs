@@ -8,8 +8,10 @@ namespace Integrations.Worker.Stripe;
 /// so Stripe calls get the service defaults' telemetry (a span per call, <c>traceparent</c> sent) and
 /// their standard resilience handler. That handler already retries 5xx, 408 and 429 within a call,
 /// resending the same request and so the same <c>Idempotency-Key</c>, and the queue retries across
-/// attempts; Stripe.net's own retries are therefore off (<c>maxNetworkRetries: 0</c>), which also
-/// stops it from inventing idempotency keys of its own.
+/// attempts; Stripe.net's own retries are therefore off (<c>maxNetworkRetries: 0</c>), or every
+/// failure would be retried twice over. Stripe.net gives a POST without a key a random
+/// <c>Idempotency-Key</c>, new for every call: it survives its own retries but not ours or a restart,
+/// so connectors always pass the gate's key in <see cref="RequestOptions.IdempotencyKey"/>.
 /// </summary>
 public static class StripeClientExtensions
 {
