@@ -84,6 +84,28 @@ public sealed class BillingFlowTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task StripeRateLimitPausesAndRetriesTheDeliveryWithTheSameKey()
+    {
+        const string Customer = "/stripe/v1/customers/cus_SandboxLena05";
+        var eventId = NewEventId();
+        var key = $"stripe:{eventId}:activate_customer";
+        // Four 429s outlast one call's HTTP retries, so the delivery itself fails and is retried.
+        var calls = await WithFaultAsync(new { route = Customer, kind = "status", status = 429, retryAfter = "00:00:01", count = 4 }, async () =>
+        {
+            var traceId = await SendAsync(CheckoutCompleted(eventId, "cs_test_SandboxLenaTeam05", "cus_SandboxLena05", ("lena@example.com", "Team", 19900, "eur")));
+            await SucceededAsync(key);
+            await SucceededAsync($"stripe:{eventId}:send_message");
+            return await stack.GetJsonAsync<JsonElement>("sandbox", $"/_sandbox/calls?route={Customer}&traceId={traceId}");
+        });
+
+        Assert.Equal([429, 429, 429, 429, 200], calls.Select(c => c.GetProperty("status").GetInt32()));
+        Assert.All(calls, c => Assert.Equal(key, c.GetProperty("idempotencyKey").GetString()));
+        Assert.Single(await StripeEffectsAsync(eventId));
+        var rows = await stack.AuditRowsAsync($"idempotencyKey={key}");
+        Assert.Contains(rows, r => r.GetProperty("status").GetString() == "failed");
+    }
+
+    [Fact]
     public async Task StripeRefusalDeadLettersTheDeliveryWithoutRetrying()
     {
         const string Customer = "/stripe/v1/customers/cus_SandboxAkir04";
