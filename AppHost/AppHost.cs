@@ -32,6 +32,7 @@ var receiver = builder.AddProject<Projects.Receiver>("receiver")
     .WithReference(audit)
     .WithSecrets(settings, "GITHUB_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET", "SLACK_SIGNING_SECRET")
     .WithEnvironment("Receiver__AdminApiKey", receiverAdminKey)
+    .WithSecretCommands(receiverAdminKey)
     .WithHttpHealthCheck("/health");
 
 // The provider emulator exists only in sandbox mode; live mode talks to the real providers.
@@ -58,8 +59,9 @@ builder.AddProject<Projects.Worker>("worker")
     .WithReference(audit).WaitFor(audit)
     .WithReference(gate).WaitFor(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithReference(broker).WithEnvironment("Broker__ApiKey", brokerApiKey)
-    .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "SAAS_API_TOKEN")
+    .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "GITHUB_TOKEN", "SAAS_API_TOKEN")
     .WithEnvironment("Worker__AdminApiKey", workerAdminKey)
+    .WithQueueCommands(workerAdminKey)
     .WithProviders(sandbox)
     .WithHttpHealthCheck("/health");
 

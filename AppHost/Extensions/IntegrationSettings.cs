@@ -18,6 +18,7 @@ public sealed class IntegrationSettings
     public static readonly IReadOnlyList<string> SecretNames =
     [
         "GITHUB_WEBHOOK_SECRET",
+        "GITHUB_TOKEN",
         "STRIPE_SECRET_KEY",
         "STRIPE_WEBHOOK_SECRET",
         "SLACK_SIGNING_SECRET",

@@ -5,9 +5,12 @@ namespace Integrations.Gate.Client;
 /// <param name="LeaseExpiresAt">For <c>new</c> and <c>in_progress</c>: when the current lease runs out.</param>
 /// <param name="Outcome">For <c>completed</c>: the outcome stored by the owner that completed the key.</param>
 /// <param name="Succeeded">For <c>completed</c>: false when the owner recorded a permanent failure.</param>
+/// <param name="Reclaimed">For <c>new</c>: an earlier owner took the key and never completed it (its lease ran
+/// out, or it failed retryably), so the effect may already have happened; check the provider before repeating it.</param>
 public sealed record BeginResult(
     string Status,
     string? LeaseToken = null,
     DateTimeOffset? LeaseExpiresAt = null,
     string? Outcome = null,
-    bool? Succeeded = null);
+    bool? Succeeded = null,
+    bool Reclaimed = false);

@@ -17,5 +17,7 @@ app.MapFaultsApi();
 app.MapOAuthApi();
 app.MapStripeApi();
 app.MapWebhookSenderApi();
+app.MapGitHubApi();
+app.MapGoogleDriveApi();
 
 app.Run();

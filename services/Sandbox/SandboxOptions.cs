@@ -20,4 +20,6 @@ public sealed class SandboxOptions
 
     /// <summary>Signs Slack events the sandbox sends, from <c>SLACK_SIGNING_SECRET</c>.</summary>
     public string SlackSigningSecret { get; set; } = "";
+    /// <summary>The only token the GitHub API accepts, from <c>GITHUB_TOKEN</c>.</summary>
+    public string GitHubToken { get; set; } = "";
 }

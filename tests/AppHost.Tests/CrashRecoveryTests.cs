@@ -38,6 +38,7 @@ public sealed class CrashRecoveryTests : IDisposable
 
         await using var second = await StartAsync(workerRuns: true);
         using var http = second.CreateHttpClient("receiver");
+        http.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.ReceiverAdminKey);
         foreach (var id in ids)
         {
             await StackFixture.EventuallyAsync(async () =>
@@ -56,7 +57,7 @@ public sealed class CrashRecoveryTests : IDisposable
 
     private Task<DistributedApplication> StartAsync(bool workerRuns) =>
         _stack.StartAsync(
-            ["Infra:Mode=local", $"GITHUB_WEBHOOK_SECRET={StackFixture.GitHubWebhookSecret}"],
+            ["Infra:Mode=local", $"GITHUB_WEBHOOK_SECRET={StackFixture.GitHubWebhookSecret}", $"Parameters:receiver-admin-key={StackFixture.ReceiverAdminKey}"],
             // Without the worker the deliveries can only be in the database.
             builder => { if (!workerRuns) { builder.CreateResourceBuilder<ProjectResource>("worker").WithExplicitStart(); } },
             workerRuns ? ["receiver", "worker"] : ["receiver"]);

@@ -14,7 +14,7 @@ public sealed class DeadLetterTests(StackFixture stack)
         var deliveryId = Guid.NewGuid().ToString();
         // A push with no repository cannot be summarised: a permanent failure, never retried by itself.
         var body = Encoding.UTF8.GetBytes("""{"ref":"refs/heads/main","pusher":{"name":"x"}}""");
-        using var receiver = stack.App.CreateHttpClient("receiver");
+        using var receiver = stack.CreateReceiverAdminClient();
         using (var response = await receiver.SendAsync(GitHubDelivery.Request(body, deliveryId, GitHubDelivery.Sign(body, StackFixture.GitHubWebhookSecret))))
         {
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -54,7 +54,7 @@ public sealed class DeadLetterTests(StackFixture stack)
         var repository = $"acme/replay-{deliveryId[..8]}";
         var body = GitHubDelivery.PushPayload(repository);
         var key = $"github:{deliveryId}:send_message";
-        using var receiver = stack.App.CreateHttpClient("receiver");
+        using var receiver = stack.CreateReceiverAdminClient();
         using (var response = await receiver.SendAsync(GitHubDelivery.Request(body, deliveryId, GitHubDelivery.Sign(body, StackFixture.GitHubWebhookSecret))))
         {
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);

@@ -162,13 +162,25 @@ public sealed class InboundWebhookTests(StackFixture stack)
     [Fact]
     public async Task DeliveryStateIsQueryableAndUnknownDeliveriesAreNotFound()
     {
-        using var receiver = stack.App.CreateHttpClient("receiver");
+        using var receiver = stack.CreateReceiverAdminClient();
 
         using var missing = await receiver.GetAsync($"/deliveries/github/{Guid.NewGuid()}");
         using var badState = await receiver.GetAsync("/deliveries/github?state=lost");
 
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badState.StatusCode);
+    }
+
+    [Fact]
+    public async Task DeliveryStateNeedsTheAdminKey()
+    {
+        using var anonymous = stack.App.CreateHttpClient("receiver");
+
+        using var list = await anonymous.GetAsync("/deliveries/github");
+        using var show = await anonymous.GetAsync($"/deliveries/github/{Guid.NewGuid()}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, list.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, show.StatusCode);
     }
 
     internal static (HttpRequestMessage Request, string DeliveryId) SignedDelivery(string provider)
@@ -235,7 +247,7 @@ public sealed class InboundWebhookTests(StackFixture stack)
 
     private async Task<JsonElement?> GetStatusAsync(string provider, string deliveryId)
     {
-        using var receiver = stack.App.CreateHttpClient("receiver");
+        using var receiver = stack.CreateReceiverAdminClient();
         using var response = await receiver.GetAsync($"/deliveries/{provider}/{deliveryId}");
         return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
     }

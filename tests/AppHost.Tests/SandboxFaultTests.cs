@@ -34,6 +34,69 @@ public sealed class SandboxFaultTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task ABadRequestFromTheProviderIsDeadLetteredAndNotRetried()
+    {
+        using var sandbox = stack.App.CreateHttpClient("sandbox");
+        (await sandbox.PostAsJsonAsync("/_sandbox/faults", new { route = PostMessage, kind = "status", status = 400, count = 1 })).EnsureSuccessStatusCode();
+        try
+        {
+            var deliveryId = Guid.NewGuid().ToString();
+            var body = GitHubDelivery.PushPayload($"acme/bad-{deliveryId[..8]}");
+            using var receiver = stack.App.CreateHttpClient("receiver");
+            using var response = await receiver.SendAsync(GitHubDelivery.Request(body, deliveryId, GitHubDelivery.Sign(body, StackFixture.GitHubWebhookSecret)));
+            var traceId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("traceId").GetString();
+
+            using var worker = stack.App.CreateHttpClient("worker");
+            worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
+            var dead = await StackFixture.EventuallyAsync(
+                async () => (await worker.GetFromJsonAsync<List<JsonElement>>("/api/dead-letters?provider=github&limit=500"))!
+                    .Where(d => d.GetProperty("deliveryId").GetString() == deliveryId).Select(d => (object)d).FirstOrDefault(),
+                "the delivery to be dead-lettered");
+
+            Assert.Equal(1, ((JsonElement)dead).GetProperty("attempts").GetInt32());
+            var calls = await stack.GetJsonAsync<JsonElement>("sandbox", $"/_sandbox/calls?route={PostMessage}&traceId={traceId}");
+            Assert.Equal([400], calls.Select(c => c.GetProperty("status").GetInt32()));
+        }
+        finally
+        {
+            await sandbox.DeleteAsync("/_sandbox/faults");
+        }
+    }
+
+    [Fact]
+    public async Task GitHubsSpentWindowPausesTheSharedBudgetUntilItsReset()
+    {
+        using var sandbox = stack.App.CreateHttpClient("sandbox");
+        // GitHub's answer once the window is spent: 403, X-RateLimit-Remaining: 0, reset in 3 s.
+        (await sandbox.PostAsJsonAsync("/_sandbox/faults", new { route = "/github/repos/acme/widgets/tags", kind = "status", status = 403, retryAfter = "00:00:03", count = 1 })).EnsureSuccessStatusCode();
+        try
+        {
+            // A plain client: the fixture's clients retry 429s themselves, which would hide the answer.
+            using var worker = new HttpClient { BaseAddress = stack.App.GetEndpoint("worker", "http") };
+            worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
+            var request = new { repository = "acme/widgets", channel = "#limits", actor = "tests", idempotencyKey = $"github:{Guid.NewGuid():N}:send_message" };
+
+            using var limited = await worker.PostAsJsonAsync("/api/actions/release-notes", request);
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+            Assert.NotNull(limited.Headers.RetryAfter);
+            using var gate = stack.CreateGateHttpClient();
+            // Another worker asking the gate now is told to wait: the pause is shared.
+            using var decision = await gate.PostAsJsonAsync("/api/ratelimits/decisions", new { provider = "github", connection = "app" });
+            var paused = await decision.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.False(paused.GetProperty("allowed").GetBoolean());
+
+            await Task.Delay(TimeSpan.FromSeconds(3.5));
+            using var retried = await worker.PostAsJsonAsync("/api/actions/release-notes", request);
+            Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        }
+        finally
+        {
+            await sandbox.DeleteAsync("/_sandbox/faults");
+        }
+    }
+
+    [Fact]
     public async Task FaultRulesAreValidated()
     {
         using var sandbox = stack.App.CreateHttpClient("sandbox");

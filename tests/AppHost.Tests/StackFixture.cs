@@ -145,6 +145,14 @@ public sealed class StackFixture : IAsyncLifetime
         return await http.GetFromJsonAsync<List<T>>(path) ?? [];
     }
 
+    /// <summary>An HTTP client for the receiver with its admin key: the <c>/admin</c> and <c>/deliveries</c> APIs need it.</summary>
+    public HttpClient CreateReceiverAdminClient()
+    {
+        var receiver = App.CreateHttpClient("receiver");
+        receiver.DefaultRequestHeaders.Add("X-Api-Key", ReceiverAdminKey);
+        return receiver;
+    }
+
     /// <summary>An HTTP client for the gate with its own connection pool, as a separate worker would have.</summary>
     public HttpClient CreateGateHttpClient(string? apiKey = GateApiKey) =>
         GateProcess.CreateHttpClient(App.GetEndpoint("gate", "http"), apiKey);

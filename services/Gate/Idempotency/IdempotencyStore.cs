@@ -16,7 +16,8 @@ namespace Integrations.Gate.Idempotency;
 /// <item>At most one live lease per key. Time comes from Redis (<c>TIME</c>), not from the replicas,
 /// so replicas with skewed clocks agree on when a lease has expired.</item>
 /// <item>A lease that expires (its owner crashed) is claimable by the next <c>begin</c>, which issues
-/// a new token. <c>complete</c> and <c>fail</c> must present the current token, so a stale owner
+/// a new token and says <c>reclaimed</c>: an earlier attempt may have caused the effect without
+/// settling, so the new owner checks the provider before acting again (a recovery point). <c>complete</c> and <c>fail</c> must present the current token, so a stale owner
 /// can neither overwrite the outcome nor release someone else's lease (it gets <c>lease_lost</c>).
 /// An owner whose lease ran out but was not taken over may still settle: nobody else did the work.</item>
 /// <item>An outcome is written once; repeating the same settle with the same token is harmless.</item>
@@ -45,7 +46,9 @@ public sealed class IdempotencyStore(IConnectionMultiplexer redis)
         redis.call('HSET', KEYS[1], 'state', 'leased', 'fp', ARGV[1], 'token', ARGV[2], 'lease_until', lease_until)
         redis.call('HINCRBY', KEYS[1], 'claims', 1)
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
-        return {'new', ARGV[2], lease_until}
+        local reclaimed = 0
+        if state then reclaimed = 1 end
+        return {'new', ARGV[2], lease_until, '', reclaimed}
         """;
 
     // KEYS[1] record; ARGV[1] token, ARGV[2] target state (completed|failed|released), ARGV[3] outcome, ARGV[4] retention ms.
@@ -76,7 +79,7 @@ public sealed class IdempotencyStore(IConnectionMultiplexer redis)
         var state = (string)result[0]!;
         return state switch
         {
-            "new" => new BeginResult(IdempotencyStatus.New, (string?)result[1], FromUnixMs(result[2])),
+            "new" => new BeginResult(IdempotencyStatus.New, (string?)result[1], FromUnixMs(result[2]), Reclaimed: (long)result[4] == 1),
             "in_progress" => new BeginResult(IdempotencyStatus.InProgress, LeaseExpiresAt: FromUnixMs(result[2])),
             "completed" => new BeginResult(IdempotencyStatus.Completed, Outcome: (string?)result[3], Succeeded: true),
             "failed" => new BeginResult(IdempotencyStatus.Completed, Outcome: (string?)result[3], Succeeded: false),

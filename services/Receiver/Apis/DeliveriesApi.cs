@@ -3,14 +3,17 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Integrations.Receiver.Apis;
 
-/// <summary><c>/deliveries</c>: each stored delivery's state (received, processing, done, failed, dead).</summary>
+/// <summary>
+/// <c>/deliveries</c>: each stored delivery's state (received, processing, done, failed, dead).
+/// Requires the receiver's admin API key: delivery ids and states are operator information.
+/// </summary>
 public static class DeliveriesApi
 {
     private const int MaxLimit = 500;
 
     public static RouteGroupBuilder MapDeliveriesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("deliveries");
+        var api = app.MapGroup("deliveries").RequireApiKey(SecretsApi.AdminKeyConfiguration);
         api.MapGet("/{provider}", ListDeliveries);
         api.MapGet("/{provider}/{deliveryId}", GetDelivery);
         return api;

@@ -38,9 +38,9 @@ public static class FaultsApi
             errors["status"] = ["status must be an HTTP error status (400-599)."];
         }
 
-        if ((rule.Kind == "latency" && rule.Latency is null) || rule.Latency < TimeSpan.Zero || rule.Latency > TimeSpan.FromMinutes(2))
+        if ((rule.Kind is "latency" or "stall" && rule.Latency is null) || rule.Latency < TimeSpan.Zero || rule.Latency > TimeSpan.FromMinutes(2))
         {
-            errors["latency"] = ["latency is required for kind 'latency', between 0 and 2 minutes."];
+            errors["latency"] = ["latency is required for kinds 'latency' and 'stall', between 0 and 2 minutes."];
         }
 
         if (rule.Count is < 1)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Integrations.Sandbox.Slack;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Sandbox.Apis;
@@ -17,14 +18,16 @@ public static class SlackApi
 {
     private static long s_lastTsMicros;
 
+
     public static IEndpointRouteBuilder MapSlackApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/slack/api/chat.postMessage", PostMessage).DisableAntiforgery();
+        app.MapMethods("/slack/api/conversations.history", ["GET", "POST"], History).DisableAntiforgery();
         app.MapPost("/slack/services/{**path}", PostToIncomingWebhook).DisableAntiforgery();
         return app;
     }
 
-    public static async Task<IResult> PostMessage(HttpRequest request, EffectLog effects, IOptions<SandboxOptions> options, TimeProvider time)
+    public static async Task<IResult> PostMessage(HttpRequest request, EffectLog effects, SlackHistory history, IOptions<SandboxOptions> options, TimeProvider time)
     {
         var token = request.Headers.Authorization.ToString();
         if (!token.StartsWith("Bearer ", StringComparison.Ordinal))
@@ -37,7 +40,7 @@ public static class SlackApi
             return SlackError("invalid_auth");
         }
 
-        var (channel, text) = await ReadArgumentsAsync(request);
+        var (channel, text, effectKey) = await ReadArgumentsAsync(request);
         if (string.IsNullOrWhiteSpace(channel))
         {
             return SlackError("channel_not_found");
@@ -50,7 +53,8 @@ public static class SlackApi
 
         var channelId = ChannelId(channel);
         var ts = NextTs(time);
-        effects.Record("slack", "message", channelId, text, null, Activity.Current?.TraceId.ToHexString());
+        var effect = effects.Record("slack", "message", channelId, text, effectKey, Activity.Current?.TraceId.ToHexString());
+        history.Add(effect.Sequence, new PostedMessage(channelId, ts, text, effectKey));
         return Results.Json(new
         {
             ok = true,
@@ -58,6 +62,47 @@ public static class SlackApi
             ts,
             message = new { type = "message", text, ts, bot_id = "B00SANDBOX" },
         });
+    }
+
+    /// <summary>
+    /// <c>conversations.history</c>: a channel's messages, newest first, at most <c>limit</c> (default
+    /// 100, Slack's maximum 999), with each message's <c>metadata</c> when <c>include_all_metadata</c> is set.
+    /// </summary>
+    public static async Task<IResult> History(HttpRequest request, SlackHistory history, IOptions<SandboxOptions> options)
+    {
+        var token = request.Headers.Authorization.ToString();
+        if (!token.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return SlackError("not_authed");
+        }
+
+        if (!FixedTimeEquals(token["Bearer ".Length..], options.Value.SlackBotToken))
+        {
+            return SlackError("invalid_auth");
+        }
+
+        var arguments = request.HasFormContentType ? (await request.ReadFormAsync()).ToDictionary(p => p.Key, p => p.Value.ToString())
+            : request.Query.ToDictionary(p => p.Key, p => p.Value.ToString());
+        if (!arguments.TryGetValue("channel", out var channel) || string.IsNullOrWhiteSpace(channel))
+        {
+            return SlackError("channel_not_found");
+        }
+
+        var limit = arguments.TryGetValue("limit", out var l) && int.TryParse(l, out var parsed) ? Math.Clamp(parsed, 1, 999) : 100;
+        var withMetadata = arguments.TryGetValue("include_all_metadata", out var m) && m is "true" or "1";
+        var channelId = ChannelId(channel);
+        var messages = history.In(channelId).Take(limit)
+            .Select(p => new
+            {
+                type = "message",
+                ts = p.Ts,
+                text = p.Text,
+                bot_id = "B00SANDBOX",
+                metadata = withMetadata && p.EffectKey is not null
+                    ? new { event_type = "integrations_effect", event_payload = new { idempotency_key = p.EffectKey } }
+                    : null,
+            });
+        return Results.Json(new { ok = true, messages, has_more = false });
     }
 
     public static async Task<IResult> PostToIncomingWebhook(string path, HttpRequest request, EffectLog effects, IOptions<SandboxOptions> options)
@@ -69,7 +114,7 @@ public static class SlackApi
             return Results.Text("no_service", statusCode: StatusCodes.Status404NotFound);
         }
 
-        var (_, text) = await ReadArgumentsAsync(request);
+        var (_, text, _) = await ReadArgumentsAsync(request);
         if (string.IsNullOrWhiteSpace(text))
         {
             return Results.Text("no_text", statusCode: StatusCodes.Status400BadRequest);
@@ -79,23 +124,28 @@ public static class SlackApi
         return Results.Text("ok");
     }
 
-    private static async Task<(string? Channel, string? Text)> ReadArgumentsAsync(HttpRequest request)
+    /// <summary>channel, text and the idempotency key a caller put in the message's <c>metadata.event_payload</c>.</summary>
+    private static async Task<(string? Channel, string? Text, string? EffectKey)> ReadArgumentsAsync(HttpRequest request)
     {
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync();
-            return (form["channel"].ToString(), form["text"].ToString());
+            return (form["channel"].ToString(), form["text"].ToString(), null);
         }
 
         try
         {
             using var document = await JsonDocument.ParseAsync(request.Body);
             var root = document.RootElement;
-            return (Read(root, "channel"), Read(root, "text"));
+            var key = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("metadata", out var metadata)
+                && metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("event_payload", out var payload)
+                ? Read(payload, "idempotency_key")
+                : null;
+            return (Read(root, "channel"), Read(root, "text"), key);
         }
         catch (JsonException)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         static string? Read(JsonElement root, string name) =>

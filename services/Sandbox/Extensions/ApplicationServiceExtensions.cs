@@ -1,5 +1,7 @@
 using Integrations.Sandbox;
 using Integrations.Sandbox.Faults;
+using Integrations.Sandbox.GitHub;
+using Integrations.Sandbox.Slack;
 using Integrations.Sandbox.OAuth;
 using Integrations.Sandbox.Stripe;
 using Integrations.Sandbox.Webhooks;
@@ -15,6 +17,10 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<EffectLog>();
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton<CallLog>();
+        builder.Services.AddSingleton<SeededRepository>();
+        builder.Services.AddSingleton<IssueTracker>();
+        builder.Services.AddSingleton<SlackHistory>();
+        builder.Services.AddSingleton<RateLimitCounter>();
         builder.Services.AddSingleton<OAuthGrantStore>();
         builder.Services.AddSingleton<StripeCatalog>();
         builder.Services.AddSingleton<StripeIdempotency>();
@@ -45,6 +51,7 @@ internal static class ApplicationServiceExtensions
                 options.GitHubWebhookSecret = builder.Configuration["GITHUB_WEBHOOK_SECRET"] ?? "";
                 options.StripeWebhookSecret = builder.Configuration["STRIPE_WEBHOOK_SECRET"] ?? "";
                 options.SlackSigningSecret = builder.Configuration["SLACK_SIGNING_SECRET"] ?? "";
+                options.GitHubToken = builder.Configuration["GITHUB_TOKEN"] ?? "";
             })
             .Validate(options => options.SlackBotToken.Length > 0, "SLACK_BOT_TOKEN is not set; the sandbox needs it to check callers.")
             .Validate(options => options.StripeSecretKey.Length > 0, "STRIPE_SECRET_KEY is not set; the sandbox needs it to check callers.")

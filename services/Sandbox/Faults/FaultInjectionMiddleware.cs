@@ -29,6 +29,10 @@ public sealed class FaultInjectionMiddleware(RequestDelegate next, FaultInjector
             case "latency":
                 await Task.Delay(fault.Latency ?? TimeSpan.Zero, time, context.RequestAborted);
                 break;
+            case "stall":
+                await StallAsync(context, fault.Latency ?? TimeSpan.Zero);
+                calls.Record(context.Request.Method, path, context.Response.StatusCode, idempotencyKey);
+                return;
             case "status":
                 var status = fault.Status ?? StatusCodes.Status503ServiceUnavailable;
                 calls.Record(context.Request.Method, path, status, idempotencyKey);
@@ -38,6 +42,29 @@ public sealed class FaultInjectionMiddleware(RequestDelegate next, FaultInjector
 
         await next(context);
         calls.Record(context.Request.Method, path, context.Response.StatusCode, idempotencyKey);
+    }
+
+    /// <summary>Runs the handler into a buffer, waits even if the caller has gone, then sends the answer.</summary>
+    private async Task StallAsync(HttpContext context, TimeSpan stall)
+    {
+        var original = context.Response.Body;
+        await using var buffer = new MemoryStream();
+        context.Response.Body = buffer;
+        try
+        {
+            await next(context);
+            await Task.Delay(stall, time, CancellationToken.None);
+            buffer.Position = 0;
+            await buffer.CopyToAsync(original, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The caller went away while the answer was held: the effect stands, unanswered.
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
     }
 
     private async Task WriteFaultAsync(HttpContext context, int status, TimeSpan? retryAfter)

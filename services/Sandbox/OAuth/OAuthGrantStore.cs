@@ -132,6 +132,12 @@ public sealed class OAuthGrantStore(TimeProvider time)
     public bool IsActiveAccessToken(string token) =>
         _accessTokens.TryGetValue(token, out var grant) && grant.ExpiresAt > time.GetUtcNow();
 
+    /// <summary>The scopes of a live access token of <paramref name="provider"/>; null when the token is unknown, expired or revoked.</summary>
+    public IReadOnlyList<string>? ScopesOf(string provider, string token) =>
+        _accessTokens.TryGetValue(token, out var grant) && grant.Provider == provider && grant.ExpiresAt > time.GetUtcNow()
+            ? grant.Scope.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries)
+            : null;
+
     public OAuthStats Stats(string account) => _stats.GetOrAdd(account, _ => new OAuthStats());
 
     /// <summary>Every live token of an account, so tests can look for them where they must not be.</summary>

@@ -1,6 +1,7 @@
 using Integrations.Audit.Client;
 using Integrations.Gate.Client;
 using Integrations.Worker.Queue;
+using Microsoft.Extensions.Options;
 
 namespace Integrations.Worker.Connectors;
 
@@ -18,20 +19,26 @@ namespace Integrations.Worker.Connectors;
 /// <c>fail</c> it, retryable or not (audit <c>failed</c>).</item>
 /// </list>
 /// If the gate cannot be reached the effect does not run: never risk a duplicate. A worker that
-/// dies between the effect and <c>complete</c> leaves a lease that expires; the effect may then run
-/// again, unless the provider itself dedups on the key (Stripe's <c>Idempotency-Key</c>).
+/// dies between the effect and <c>complete</c> leaves a lease that expires; the next <c>begin</c>
+/// says <c>reclaimed</c>, and before acting again the guard runs the connector's recovery check
+/// (a recovery point): it asks the provider whether the effect already exists, e.g. an issue whose
+/// body carries the key. Found means completed with that outcome, not repeated. Providers that
+/// dedup on the key themselves (Stripe's <c>Idempotency-Key</c>) need no check.
 /// </summary>
-public sealed class EffectGuard(GateClient gate, WriteAudit audit, ILogger<EffectGuard> logger)
+public sealed class EffectGuard(GateClient gate, WriteAudit audit, IOptions<QueueOptions> options, ILogger<EffectGuard> logger)
 {
-    private static readonly TimeSpan s_lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan s_longestInProcessWait = TimeSpan.FromSeconds(5);
 
-    public async Task<EffectResult> RunAsync(Effect effect, Func<CancellationToken, Task<string>> perform, CancellationToken cancellationToken)
+    public async Task<EffectResult> RunAsync(
+        Effect effect,
+        Func<CancellationToken, Task<string>> perform,
+        CancellationToken cancellationToken,
+        Func<CancellationToken, Task<string?>>? findExisting = null)
     {
         ArgumentNullException.ThrowIfNull(effect);
         ArgumentNullException.ThrowIfNull(perform);
 
-        var claim = await gate.BeginAsync(new BeginRequest(effect.IdempotencyKey, effect.Fingerprint, s_lease), cancellationToken);
+        var claim = await gate.BeginAsync(new BeginRequest(effect.IdempotencyKey, effect.Fingerprint, options.Value.EffectLease), cancellationToken);
         switch (claim.Status)
         {
             case IdempotencyStatus.Completed when claim.Succeeded != false:
@@ -50,7 +57,8 @@ public sealed class EffectGuard(GateClient gate, WriteAudit audit, ILogger<Effec
         {
             await WaitForBudgetAsync(effect, cancellationToken);
             await WriteAsync(effect, AuditStatus.Started, cancellationToken);
-            var outcome = await perform(cancellationToken);
+            var existing = claim.Reclaimed && findExisting is not null ? await findExisting(cancellationToken) : null;
+            var outcome = existing ?? await perform(cancellationToken);
             await gate.CompleteAsync(new CompleteRequest(effect.IdempotencyKey, leaseToken, outcome), cancellationToken);
             await WriteAsync(effect, AuditStatus.Succeeded, cancellationToken);
             return new EffectResult(outcome, AlreadyDone: false);
@@ -71,6 +79,30 @@ public sealed class EffectGuard(GateClient gate, WriteAudit audit, ILogger<Effec
             }
 
             WorkerLog.EffectFailed(logger, effect.Action, effect.Target, retryable, ex);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A read (no user-visible effect, so no idempotency key to claim): waits for the rate budget,
+    /// performs the call and audits <c>succeeded</c> or <c>failed</c>.
+    /// </summary>
+    public async Task<T> ReadAsync<T>(Effect read, Func<CancellationToken, Task<T>> perform, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(perform);
+
+        await WaitForBudgetAsync(read, cancellationToken);
+        try
+        {
+            var result = await perform(cancellationToken);
+            await WriteAsync(read, AuditStatus.Succeeded, cancellationToken);
+            return result;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not DeferredFlowException)
+        {
+            await WriteAsync(read, AuditStatus.Failed, CancellationToken.None);
+            WorkerLog.EffectFailed(logger, read.Action, read.Target, ex is not PermanentFlowException, ex);
             throw;
         }
     }

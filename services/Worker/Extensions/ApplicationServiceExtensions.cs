@@ -1,6 +1,9 @@
 using Integrations.Worker;
 using Integrations.Worker.Connectors;
 using Integrations.Worker.Flows;
+using Integrations.Worker.GitHub;
+using Integrations.Worker.Google;
+using Integrations.Worker.Triage;
 using Integrations.Worker.Queue;
 using Integrations.Worker.Slack;
 using Integrations.Worker.Stripe;
@@ -32,8 +35,29 @@ internal static class ApplicationServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddOptions<GitHubOptions>()
+            .BindConfiguration(GitHubOptions.SectionName)
+            .Configure(options => options.Token = builder.Configuration["GITHUB_TOKEN"] ?? options.Token)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<GoogleOptions>()
+            .BindConfiguration(GoogleOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<TriageOptions>()
+            .BindConfiguration(TriageOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddHttpClient<GitHubRestClient>((services, http) =>
+            http.BaseAddress = services.GetRequiredService<IOptions<GitHubOptions>>().Value.BaseUrl)
+            .AddProviderResilience();
+        builder.Services.AddHttpClient<GoogleDriveClient>((services, http) =>
+            http.BaseAddress = services.GetRequiredService<IOptions<GoogleOptions>>().Value.BaseUrl)
+            .AddProviderResilience();
         builder.Services.AddHttpClient<SlackWebApiClient>((services, http) =>
-            http.BaseAddress = services.GetRequiredService<IOptions<SlackOptions>>().Value.BaseUrl);
+            http.BaseAddress = services.GetRequiredService<IOptions<SlackOptions>>().Value.BaseUrl)
+            .AddProviderResilience();
         builder.Services.AddStripeClient();
         builder.Services.AddAuditClient();
         builder.Services.AddGateClient();
@@ -48,6 +72,13 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddTransient<RecordPaymentEvent>();
         builder.Services.AddTransient<ActivateCustomer>();
         builder.Services.AddTransient<LookUpCheckout>();
+        builder.Services.AddTransient<CreateTicket>();
+        builder.Services.AddTransient<ListUnreleasedCommits>();
+        builder.Services.AddTransient<ReadSupportSheet>();
+        builder.Services.AddSingleton<ISupportClassifier, KeywordSupportClassifier>();
+        builder.Services.AddTransient<ReleaseNotesFlow>();
+        builder.Services.AddTransient<IDeliveryFlow>(services => services.GetRequiredService<ReleaseNotesFlow>());
+        builder.Services.AddTransient<SupportTriageFlow>();
         builder.Services.AddTransient<IDeliveryFlow, PushSummaryFlow>();
         builder.Services.AddTransient<IDeliveryFlow, StripeCustomerFlow>();
         builder.Services.AddTransient<IDeliveryFlow, BillingFlow>();

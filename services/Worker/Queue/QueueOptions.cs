@@ -10,6 +10,13 @@ public sealed class QueueOptions
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a connector owns an effect's idempotency key in the gate before a crashed owner's key
+    /// may be reclaimed (and the provider checked for the effect). Longer than any single provider call. Default 2 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan EffectLease { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The longest wait for new work when no notification arrives. Default 1 second.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -9,7 +9,9 @@ namespace Integrations.Worker.Slack;
 /// <summary>
 /// A thin typed client over the Slack Web API (<c>chat.postMessage</c>) and incoming webhooks.
 /// No Slack client package is available to us, so this is deliberately small and replaceable:
-/// callers depend only on <see cref="PostMessageAsync"/> and <see cref="PostToIncomingWebhookAsync"/>.
+/// callers depend only on <see cref="PostMessageAsync"/>, <see cref="FindMessageAsync"/> and
+/// <see cref="PostToIncomingWebhookAsync"/>. A message can carry an effect's idempotency key in
+/// Slack message metadata, which is how a recovering worker finds a message it already posted.
 /// Slack answers most errors with HTTP 200 and <c>{"ok":false,"error":"…"}</c>; rate limits with
 /// 429 and <c>Retry-After</c> seconds. Both become a <see cref="SlackApiException"/>.
 /// </summary>
@@ -20,14 +22,16 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
         "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout",
     };
 
-    public async Task<SlackPostedMessage> PostMessageAsync(string channel, string text, CancellationToken cancellationToken)
+    /// <param name="effectKey">Carried in the message's metadata, so <see cref="FindMessageAsync"/> can find it later.</param>
+    public async Task<SlackPostedMessage> PostMessageAsync(string channel, string text, CancellationToken cancellationToken, string? effectKey = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(channel);
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
 
+        var metadata = effectKey is null ? null : new MessageMetadata(EffectEventType, new EffectPayload(effectKey));
         using var request = new HttpRequestMessage(HttpMethod.Post, "chat.postMessage")
         {
-            Content = JsonContent.Create(new PostMessageRequest(channel, text)),
+            Content = JsonContent.Create(new PostMessageRequest(channel, text, metadata)),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.BotToken);
 
@@ -43,6 +47,29 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
         }
 
         return new SlackPostedMessage(body.Channel ?? channel, body.Ts ?? "");
+    }
+
+    /// <summary>
+    /// The <c>ts</c> of a recent message in <paramref name="channel"/> whose metadata carries
+    /// <paramref name="effectKey"/> (<c>conversations.history</c> with metadata; needs <c>channels:history</c>), or null.
+    /// </summary>
+    public async Task<string?> FindMessageAsync(string channel, string effectKey, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get,
+            $"conversations.history?channel={Uri.EscapeDataString(channel)}&limit=200&include_all_metadata=true");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.BotToken);
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        ThrowOnHttpError(response);
+        var body = await response.Content.ReadFromJsonAsync<HistoryResponse>(cancellationToken)
+            ?? throw new SlackApiException("empty_response", isTransient: true);
+        if (!body.Ok)
+        {
+            var error = body.Error ?? "unknown_error";
+            throw new SlackApiException(error, s_transientErrors.Contains(error));
+        }
+
+        return body.Messages?.FirstOrDefault(m => m.Metadata?.EventType == EffectEventType && m.Metadata.Payload?.IdempotencyKey == effectKey)?.Ts;
     }
 
     /// <summary>Posts to the incoming webhook from <c>SLACK_WEBHOOK_URL</c>, which answers plain <c>ok</c>.</summary>
@@ -71,9 +98,27 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
         }
     }
 
+    private const string EffectEventType = "integrations_effect";
+
     private sealed record PostMessageRequest(
         [property: JsonPropertyName("channel")] string Channel,
-        [property: JsonPropertyName("text")] string Text);
+        [property: JsonPropertyName("text")] string Text,
+        [property: JsonPropertyName("metadata"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] MessageMetadata? Metadata);
+
+    private sealed record MessageMetadata(
+        [property: JsonPropertyName("event_type")] string EventType,
+        [property: JsonPropertyName("event_payload")] EffectPayload? Payload);
+
+    private sealed record EffectPayload([property: JsonPropertyName("idempotency_key")] string? IdempotencyKey);
+
+    private sealed record HistoryResponse(
+        [property: JsonPropertyName("ok")] bool Ok,
+        [property: JsonPropertyName("error")] string? Error,
+        [property: JsonPropertyName("messages")] List<HistoryMessage>? Messages);
+
+    private sealed record HistoryMessage(
+        [property: JsonPropertyName("ts")] string? Ts,
+        [property: JsonPropertyName("metadata")] MessageMetadata? Metadata);
 
     private sealed record PostMessageResponse(
         [property: JsonPropertyName("ok")] bool Ok,

@@ -6,12 +6,13 @@ namespace Integrations.Worker.Stripe;
 /// <summary>
 /// Registers Stripe.net's <see cref="IStripeClient"/> on an <see cref="IHttpClientFactory"/> client,
 /// so Stripe calls get the service defaults' telemetry (a span per call, <c>traceparent</c> sent) and
-/// their standard resilience handler. That handler already retries 5xx, 408 and 429 within a call,
-/// resending the same request and so the same <c>Idempotency-Key</c>, and the queue retries across
-/// attempts; Stripe.net's own retries are therefore off (<c>maxNetworkRetries: 0</c>), or every
-/// failure would be retried twice over. Stripe.net gives a POST without a key a random
-/// <c>Idempotency-Key</c>, new for every call: it survives its own retries but not ours or a restart,
-/// so connectors always pass the gate's key in <see cref="RequestOptions.IdempotencyKey"/>.
+/// the worker's provider retry policy (<see cref="ProviderResilienceExtensions"/>): 408, 409, 425,
+/// 429 and 5xx are retried within a call, honouring <c>Retry-After</c>, by resending the same request
+/// and so the same <c>Idempotency-Key</c>; the queue retries across attempts. Stripe.net's own
+/// retries are therefore off (<c>maxNetworkRetries: 0</c>), or every failure would be retried twice
+/// over. Stripe.net gives a POST without a key a random <c>Idempotency-Key</c>, new for every call:
+/// it survives its own retries but not ours or a restart, so connectors always pass the gate's key
+/// in <see cref="RequestOptions.IdempotencyKey"/>.
 /// </summary>
 public static class StripeClientExtensions
 {
@@ -28,7 +29,7 @@ public static class StripeClientExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddHttpClient(HttpClientName);
+        services.AddHttpClient(HttpClientName).AddProviderResilience();
         // Transient, like the HttpClient under it: the factory rotates handlers, a cached client would not.
         services.AddTransient<IStripeClient>(provider =>
         {

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Integrations.Worker.GitHub;
+
+/// <summary>Bound from <c>Providers:GitHub</c>; the token comes from <c>GITHUB_TOKEN</c>.</summary>
+public sealed class GitHubOptions
+{
+    public const string SectionName = "Providers:GitHub";
+
+    /// <summary>The REST API root. Default <c>https://api.github.com/</c>; the AppHost points it at the sandbox.</summary>
+    [Required]
+    public Uri BaseUrl { get; set; } = new("https://api.github.com/");
+
+    /// <summary>A token with <c>contents:read</c> and <c>issues:write</c> on the repositories used, from <c>GITHUB_TOKEN</c>.</summary>
+    [Required(ErrorMessage = "GITHUB_TOKEN is not set.")]
+    public string Token { get; set; } = "";
+
+    /// <summary>The rate budget this token spends in the gate. Default <c>app</c>.</summary>
+    [Required]
+    public string Connection { get; set; } = "app";
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Integrations.Gate.Client;
+using Microsoft.Extensions.Options;
+
+namespace Integrations.Worker.GitHub;
+
+/// <summary>
+/// A thin typed client over the GitHub REST API calls the connectors use: tags, compare, and
+/// issues. It runs on the factory's HttpClient pipeline (telemetry, trace propagation, standard
+/// resilience), which Octokit's own HTTP stack would bypass. After every answer it reports the
+/// <c>X-RateLimit-*</c> and <c>Retry-After</c> headers to the gate, so a spent window pauses every
+/// worker, and turns refusals into <see cref="GitHubApiException"/>.
+/// </summary>
+public sealed class GitHubRestClient(HttpClient http, GateClient gate, IOptions<GitHubOptions> options)
+{
+    private const string Provider = "github";
+
+    public async Task<IReadOnlyList<GitHubTag>> ListTagsAsync(string repository, CancellationToken cancellationToken)
+    {
+        var tags = await SendAsync<List<TagJson>>(HttpMethod.Get, $"repos/{repository}/tags?per_page=100", null, cancellationToken);
+        return [.. tags.Select(t => new GitHubTag(t.Name, t.Commit.Sha))];
+    }
+
+    /// <summary>The commits after <paramref name="from"/> up to <paramref name="to"/>, oldest first (GitHub's compare).</summary>
+    public async Task<IReadOnlyList<GitHubCommit>> CompareAsync(string repository, string from, string to, CancellationToken cancellationToken)
+    {
+        var comparison = await SendAsync<CompareJson>(HttpMethod.Get,
+            $"repos/{repository}/compare/{Uri.EscapeDataString(from)}...{Uri.EscapeDataString(to)}", null, cancellationToken);
+        return [.. comparison.Commits.Select(c => new GitHubCommit(c.Sha, c.Commit.Message, c.Commit.Author?.Name ?? "unknown", c.Author?.Login))];
+    }
+
+    public Task<GitHubIssue> CreateIssueAsync(string repository, string title, string body, IReadOnlyList<string> labels, CancellationToken cancellationToken) =>
+        SendAsync<GitHubIssue>(HttpMethod.Post, $"repos/{repository}/issues", new { title, body, labels }, cancellationToken);
+
+    /// <summary>Issues carrying every one of <paramref name="labels"/>, open or closed, newest first.</summary>
+    public Task<List<GitHubIssue>> ListIssuesAsync(string repository, IReadOnlyList<string> labels, CancellationToken cancellationToken) =>
+        SendAsync<List<GitHubIssue>>(HttpMethod.Get,
+            $"repos/{repository}/issues?state=all&per_page=100&labels={Uri.EscapeDataString(string.Join(',', labels))}", null, cancellationToken);
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.Token);
+        request.Headers.Accept.ParseAdd("application/vnd.github+json");
+        request.Headers.TryAddWithoutValidation("X-GitHub-Api-Version", "2022-11-28");
+        request.Headers.UserAgent.ParseAdd("integrations/1.0");
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        var rateLimited = response.StatusCode == HttpStatusCode.TooManyRequests
+            || (response.StatusCode == HttpStatusCode.Forbidden && (Header(response, "X-RateLimit-Remaining") == "0" || response.Headers.RetryAfter is not null));
+        await gate.ReportAsync(Provider, options.Value.Connection, response, rateLimited, cancellationToken);
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new GitHubApiException((int)response.StatusCode, await MessageAsync(response, cancellationToken), rateLimited, RetryAfter(response));
+        }
+
+        return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
+            ?? throw new GitHubApiException((int)response.StatusCode, "empty body", isRateLimited: false, retryAfter: null);
+    }
+
+    private static async Task<string> MessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            return document.RootElement.TryGetProperty("message", out var message) ? message.GetString() ?? "" : "";
+        }
+        catch (JsonException)
+        {
+            return response.ReasonPhrase ?? "";
+        }
+    }
+
+    /// <summary><c>Retry-After</c>, else the wait until <c>X-RateLimit-Reset</c> when the window is spent.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.RetryAfter is { } retryAfter)
+        {
+            return retryAfter.Delta ?? (retryAfter.Date - DateTimeOffset.UtcNow);
+        }
+
+        return Header(response, "X-RateLimit-Remaining") == "0"
+            && long.TryParse(Header(response, "X-RateLimit-Reset"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var reset)
+            ? DateTimeOffset.FromUnixTimeSeconds(reset) - DateTimeOffset.UtcNow
+            : null;
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    private sealed record TagJson([property: JsonPropertyName("name")] string Name, [property: JsonPropertyName("commit")] ShaJson Commit);
+
+    private sealed record ShaJson([property: JsonPropertyName("sha")] string Sha);
+
+    private sealed record CompareJson([property: JsonPropertyName("commits")] List<CommitJson> Commits);
+
+    private sealed record CommitJson(
+        [property: JsonPropertyName("sha")] string Sha,
+        [property: JsonPropertyName("commit")] CommitDetailJson Commit,
+        [property: JsonPropertyName("author")] LoginJson? Author);
+
+    private sealed record CommitDetailJson(
+        [property: JsonPropertyName("message")] string Message,
+        [property: JsonPropertyName("author")] NameJson? Author);
+
+    private sealed record NameJson([property: JsonPropertyName("name")] string? Name);
+
+    private sealed record LoginJson([property: JsonPropertyName("login")] string? Login);
+}

@@ -1,0 +1,4 @@
+namespace Integrations.Worker.GitHub;
+
+/// <summary>A tag and the commit it points at.</summary>
+public sealed record GitHubTag(string Name, string Sha);

@@ -1,0 +1,171 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Integrations.AppHost.Tests;
+
+/// <summary>The <c>integrations</c> CLI against the real stack: results, JSON output, and exit codes for failures.</summary>
+[Collection(StackCollection.Name)]
+public sealed class CliTests(StackFixture stack)
+{
+    [Fact]
+    public async Task NotifySlackPostsTheMessageOnceAndAuditsTheActor()
+    {
+        var key = $"slack:{Guid.NewGuid():N}:send_message";
+        var text = $"release shipped {key}";
+        string[] args = ["notify", "slack", "--channel", "#releases", "--text", text, "--idempotency-key", key, "--actor", "cli-test", "--json"];
+
+        var first = await CliRun.InvokeAsync(stack, args);
+        var again = await CliRun.InvokeAsync(stack, args);
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal("succeeded", JsonDocument.Parse(first.Output).RootElement.GetProperty("status").GetString());
+        Assert.Equal("skipped", JsonDocument.Parse(again.Output).RootElement.GetProperty("status").GetString());
+        var messages = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=slack&kind=message");
+        Assert.Single(messages, m => m.GetProperty("text").GetString() == text);
+
+        var audit = await CliRun.InvokeAsync(stack, ["audit", "query", "--idempotency-key", key, "--json"]);
+        Assert.Equal(0, audit.ExitCode);
+        var rows = JsonDocument.Parse(audit.Output).RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Contains(rows, r => r.GetProperty("status").GetString() == "succeeded");
+        Assert.All(rows, r => Assert.Equal("cli-test", r.GetProperty("actor").GetString()));
+    }
+
+    [Fact]
+    public async Task TicketCreateOpensTheIssueOnceAndPrintsItsUrl()
+    {
+        var key = $"github:{Guid.NewGuid():N}:create_ticket";
+        var title = $"Flaky deploy {key}";
+        string[] args = ["ticket", "create", "--repository", "acme/widgets", "--title", title, "--body", "Seen twice today.", "--label", "bug", "--idempotency-key", key, "--json"];
+
+        var first = await CliRun.InvokeAsync(stack, args);
+        var again = await CliRun.InvokeAsync(stack, args);
+
+        Assert.Equal(0, first.ExitCode);
+        var result = JsonDocument.Parse(first.Output).RootElement;
+        Assert.Equal("succeeded", result.GetProperty("status").GetString());
+        Assert.Contains("/issues/", result.GetProperty("outcome").GetString(), StringComparison.Ordinal);
+        Assert.Equal("skipped", JsonDocument.Parse(again.Output).RootElement.GetProperty("status").GetString());
+        var issues = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=github&kind=issue");
+        Assert.Single(issues, i => i.GetProperty("text").GetString() == title);
+    }
+
+    [Fact]
+    public async Task DeadLetterListIsJsonForScripts()
+    {
+        var run = await CliRun.InvokeAsync(stack, ["dlq", "list", "--provider", "github", "--json"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(run.Output).RootElement.ValueKind);
+    }
+
+    [Fact]
+    public async Task DeliveriesListAndShowAStoredDeliveryAndUnknownOnesExitNotFound()
+    {
+        var deliveryId = Guid.NewGuid().ToString();
+        var body = GitHubDelivery.PushPayload($"acme/cli-{deliveryId[..8]}");
+        using (var receiver = stack.App.CreateHttpClient("receiver"))
+        using (var response = await receiver.SendAsync(GitHubDelivery.Request(body, deliveryId, GitHubDelivery.Sign(body, StackFixture.GitHubWebhookSecret), eventType: "ping")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        var list = await CliRun.InvokeAsync(stack, ["deliveries", "list", "github", "--limit", "500", "--json"]);
+        var show = await CliRun.InvokeAsync(stack, ["deliveries", "show", "github", deliveryId]);
+        var missing = await CliRun.InvokeAsync(stack, ["deliveries", "show", "github", Guid.NewGuid().ToString()]);
+
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains(JsonDocument.Parse(list.Output).RootElement.EnumerateArray(), d => d.GetProperty("deliveryId").GetString() == deliveryId);
+        Assert.Equal(0, show.ExitCode);
+        Assert.Contains($"github/{deliveryId}", show.Output, StringComparison.Ordinal);
+        Assert.Equal(4, missing.ExitCode);
+        Assert.Contains("Unknown delivery.", missing.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AWrongKeyExitsUnauthorizedWithAClearMessageAndNoStackTrace()
+    {
+        var run = await CliRun.InvokeAsync(stack, ["dlq", "list"], environment: new Dictionary<string, string?> { ["INTEGRATIONS_WORKER_KEY"] = "wrong" });
+        var receiver = await CliRun.InvokeAsync(stack, ["deliveries", "list", "github"], environment: new Dictionary<string, string?> { ["INTEGRATIONS_RECEIVER_KEY"] = null });
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("The worker answered 401: the API key was refused. Set INTEGRATIONS_WORKER_KEY", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong", run.Error, StringComparison.Ordinal);
+        Assert.Equal(3, receiver.ExitCode);
+    }
+
+    [Fact]
+    public async Task InvalidInputExitsWithUsageAndTheServiceValidationErrors()
+    {
+        var parse = await CliRun.InvokeAsync(stack, ["notify", "slack", "--channel", "#ops"]);
+        var refused = await CliRun.InvokeAsync(stack, ["notify", "slack", "--channel", "#ops", "--text", "hi", "--idempotency-key", "Not A Key"]);
+
+        Assert.Equal(2, parse.ExitCode);
+        Assert.Contains("--text", parse.Error, StringComparison.Ordinal);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("idempotencyKey: idempotencyKey must look like provider:event_id:action", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConnectionsListShowsConnectionsWithoutTokens()
+    {
+        var run = await CliRun.InvokeAsync(stack, ["connections", "list", "--json"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(run.Output).RootElement.ValueKind);
+        Assert.DoesNotContain("accessToken", run.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ConnectionsAuthorizePrintsTheProvidersConsentUrl()
+    {
+        var run = await CliRun.InvokeAsync(stack, ["connections", "authorize", "google", "--account", "ops@example.com"]);
+
+        Assert.Equal(0, run.ExitCode);
+        var consent = new Uri(run.Output.Trim());
+        Assert.Contains("code_challenge_method=S256", consent.Query, StringComparison.Ordinal);
+        Assert.Contains("login_hint=ops@example.com", Uri.UnescapeDataString(consent.Query), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SecretsRotateAddsASecretTheReceiverAcceptsAndRetiresTheOldOnes()
+    {
+        var piped = $"piped-{Guid.NewGuid():N}";
+
+        var fromStdin = await CliRun.InvokeAsync(stack, ["secrets", "rotate", "--source", "github", "--stdin", "--actor", "cli-rotator"], input: piped + "\n");
+        Assert.Equal(0, fromStdin.ExitCode);
+        Assert.DoesNotContain(piped, fromStdin.Output + fromStdin.Error, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, await SendPingAsync(piped));
+
+        var generated = await CliRun.InvokeAsync(stack, ["secrets", "rotate", "--source", "github", "--show", "--retire-old", "--actor", "cli-rotator", "--json"]);
+        Assert.Equal(0, generated.ExitCode);
+        var result = JsonDocument.Parse(generated.Output).RootElement;
+        var secret = result.GetProperty("secret").GetString()!;
+        Assert.Equal(64, secret.Length);
+        Assert.Equal(HttpStatusCode.Accepted, await SendPingAsync(secret));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendPingAsync(piped));
+        Assert.Equal(HttpStatusCode.Accepted, await SendPingAsync(StackFixture.GitHubWebhookSecret));
+
+        using var receiver = stack.CreateReceiverAdminClient();
+        using var cleanup = await receiver.DeleteAsync($"/admin/sources/github/secrets/{result.GetProperty("added").GetInt64()}?actor=cli-rotator");
+        Assert.Equal(HttpStatusCode.NoContent, cleanup.StatusCode);
+    }
+
+    [Fact]
+    public async Task AGeneratedSecretThatWouldNotBeShownIsRefused()
+    {
+        var run = await CliRun.InvokeAsync(stack, ["secrets", "rotate", "--source", "github"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--show", run.Error, StringComparison.Ordinal);
+    }
+
+    private async Task<HttpStatusCode> SendPingAsync(string secret)
+    {
+        var deliveryId = Guid.NewGuid().ToString();
+        var body = GitHubDelivery.PushPayload($"acme/cli-rotate-{deliveryId[..8]}");
+        using var receiver = stack.App.CreateHttpClient("receiver");
+        using var response = await receiver.SendAsync(GitHubDelivery.Request(body, deliveryId, GitHubDelivery.Sign(body, secret), eventType: "ping"));
+        return response.StatusCode;
+    }
+}

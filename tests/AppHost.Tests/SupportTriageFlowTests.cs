@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Integrations.AppHost.Tests;
+
+/// <summary>
+/// Support triage end to end: a Google connection authorised through the broker with the read-only
+/// Drive scope, the sandbox's support export read as CSV, rows classified by the keyword rules,
+/// one GitHub issue per engineering row, and no duplicates on a re-run.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class SupportTriageFlowTests(StackFixture stack)
+{
+    private const string SupportFile = "1SupportExportSandbox2026";
+
+    [Fact]
+    public async Task EngineeringRowsBecomeLabelledIssuesOnceEvenWhenRunTwice()
+    {
+        var connectionId = (await new BrokerFlow(stack).ConnectAsync(BrokerFlow.NewAccount(), BrokerFlow.DriveReadOnly)).GetProperty("id").GetGuid();
+        var repository = $"acme/support-{Guid.NewGuid():N}"[..26];
+        using var worker = stack.App.CreateHttpClient("worker");
+        worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
+        var request = new { connectionId, fileId = SupportFile, repository, actor = "support-lead" };
+
+        using var first = await worker.PostAsJsonAsync("/api/actions/triage-support", request);
+        using var second = await worker.PostAsJsonAsync("/api/actions/triage-support", request);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var rows = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rows").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("rowId").GetString()!, r => r.GetProperty("category").GetString());
+        Assert.Equal(new Dictionary<string, string?>
+        {
+            ["T-1001"] = "bug", ["T-1002"] = "billing", ["T-1003"] = "question", ["T-1004"] = "feature_request",
+            ["T-1005"] = "bug", ["T-1006"] = "billing", ["T-1007"] = "bug", ["T-1008"] = "feature_request",
+        }, rows);
+
+        var rerun = await second.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("skipped", rerun.GetProperty("status").GetString());
+        Assert.All(rerun.GetProperty("rows").EnumerateArray().Where(r => r.GetProperty("issueUrl").ValueKind == JsonValueKind.String),
+            r => Assert.True(r.GetProperty("alreadyFiled").GetBoolean()));
+
+        var issues = await stack.GetJsonAsync<JsonElement>("sandbox", $"/_sandbox/github/issues/{repository}");
+        Assert.Equal(["T-1001", "T-1004", "T-1005", "T-1007", "T-1008"],
+            issues.Select(i => i.GetProperty("title").GetString()![^7..^1]).Order());
+        var bulkEdit = Assert.Single(issues, i => i.GetProperty("title").GetString()!.Contains("T-1008", StringComparison.Ordinal));
+        Assert.Equal("Bulk edit, \"someday\" [T-1008]", bulkEdit.GetProperty("title").GetString());
+        Assert.Equal(["feature_request", "support"], bulkEdit.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Contains($"https://docs.google.com/spreadsheets/d/{SupportFile}/edit#gid=0&range=A9", bulkEdit.GetProperty("body").GetString(), StringComparison.Ordinal);
+
+        var audited = await stack.AuditRowsAsync($"idempotencyKey=google:{SupportFile}.T-1001:create_ticket");
+        Assert.Contains(audited, r => r.GetProperty("status").GetString() == "succeeded" && r.GetProperty("actor").GetString() == "support-lead");
+        Assert.Contains(audited, r => r.GetProperty("status").GetString() == "skipped");
+    }
+
+    [Fact]
+    public async Task AConnectionWithoutTheDriveScopeIsRefused()
+    {
+        var connectionId = (await new BrokerFlow(stack).ConnectAsync(BrokerFlow.NewAccount(), "https://www.googleapis.com/auth/drive.file")).GetProperty("id").GetGuid();
+        using var worker = stack.App.CreateHttpClient("worker");
+        worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
+
+        using var response = await worker.PostAsJsonAsync("/api/actions/triage-support",
+            new { connectionId, fileId = SupportFile, repository = "acme/support-denied", actor = "support-lead" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Empty(await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/github/issues/acme/support-denied"));
+    }
+}

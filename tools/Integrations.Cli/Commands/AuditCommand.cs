@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Integrations.Cli.Contracts;
+using Integrations.Cli.Http;
+
+namespace Integrations.Cli.Commands;
+
+/// <summary><c>audit tail|query|export|verify</c>: read and check the audit log (needs the audit key).</summary>
+public static class AuditCommand
+{
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new Command("audit", "Read and verify the audit log.") { Tail(context), Query(context), Export(context), Verify(context) };
+    }
+
+    private static Command Query(CliContext context)
+    {
+        var filters = new AuditFilters();
+        var after = new Option<string?>("--after") { Description = "The cursor of the page to read: the 'next' of the page before." };
+        var limit = new Option<int>("--limit") { Description = "Rows per page (1-1000).", DefaultValueFactory = _ => 100 };
+        var query = new Command("query", "Read audit rows, newest first, one page at a time.") { after, limit };
+        filters.AddTo(query);
+        context.SetAction(query, async (parse, cancellationToken) =>
+        {
+            using var audit = context.Client(parse, "audit");
+            var cursor = parse.GetValue(after) is { } a ? $"&after={Uri.EscapeDataString(a)}" : "";
+            var page = await ReadPageAsync(audit, $"limit={parse.GetValue(limit)}{filters.Query(parse)}{cursor}", cancellationToken);
+            context.Write(parse, new { items = page.Items, next = page.Next }, output =>
+            {
+                WriteRows(output, page.Items);
+                if (page.Next is not null)
+                {
+                    context.Console.Error.WriteLine($"More rows: add --after {page.Next}");
+                }
+            });
+            return ExitCodes.Success;
+        });
+        return query;
+    }
+
+    private static Command Tail(CliContext context)
+    {
+        var filters = new AuditFilters();
+        var lines = new Option<int>("--lines", "-n") { Description = "How many of the latest rows to show first (1-1000).", DefaultValueFactory = _ => 20 };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep polling and print new rows as they are written (Ctrl+C stops)." };
+        var interval = new Option<TimeSpan>("--interval") { Description = "How often --follow polls.", DefaultValueFactory = _ => TimeSpan.FromSeconds(2) };
+        var tail = new Command("tail", "Show the latest audit rows, oldest of them first; --follow prints new ones as they come.") { lines, follow, interval };
+        filters.AddTo(tail);
+        context.SetAction(tail, async (parse, cancellationToken) =>
+        {
+            using var audit = context.Client(parse, "audit");
+            var json = context.IsJson(parse);
+            var page = await ReadPageAsync(audit, $"limit={parse.GetValue(lines)}{filters.Query(parse)}", cancellationToken);
+            var rows = page.Items.OrderBy(AuditPage.Id).ToList();
+            WriteTailRows(context.Console.Output, rows, json, header: true);
+            var last = rows.Count == 0 ? 0 : rows.Max(AuditPage.Id);
+            while (parse.GetValue(follow) && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(parse.GetValue(interval), cancellationToken);
+                var newer = (await ReadPageAsync(audit, $"limit=1000{filters.Query(parse)}", cancellationToken)).Items
+                    .Where(r => AuditPage.Id(r) > last).OrderBy(AuditPage.Id).ToList();
+                WriteTailRows(context.Console.Output, newer, json, header: false);
+                last = newer.Count == 0 ? last : newer.Max(AuditPage.Id);
+            }
+
+            return ExitCodes.Success;
+        });
+        return tail;
+    }
+
+    private static Command Export(CliContext context)
+    {
+        var filters = new AuditFilters();
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Write to this file instead of standard output." };
+        var export = new Command("export", "Export matching audit rows as NDJSON (one JSON object per line), streamed.") { output };
+        filters.AddTo(export);
+        context.SetAction(export, async (parse, cancellationToken) =>
+        {
+            using var audit = context.Client(parse, "audit", timeout: Timeout.InfiniteTimeSpan);
+            var query = filters.Query(parse);
+            using var response = await audit.SendAsync(
+                new HttpRequestMessage(HttpMethod.Get, $"api/audit/export{(query.Length > 0 ? "?" + query[1..] : "")}"),
+                cancellationToken, HttpCompletionOption.ResponseHeadersRead);
+            var file = parse.GetValue(output);
+            var progress = new ProgressLine(context.Console.Error, context.Console.ErrorIsTerminal, "Exported");
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            using var reader = new StreamReader(body, Encoding.UTF8);
+            await using var target = file is null ? null : new StreamWriter(file.FullName, append: false, new UTF8Encoding(false));
+            var writer = target ?? context.Console.Output;
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                await writer.WriteLineAsync(line);
+                progress.Advance(1, Encoding.UTF8.GetByteCount(line) + 1);
+            }
+
+            await writer.FlushAsync(cancellationToken);
+            progress.Complete(file is null ? "to standard output" : $"to {file.FullName}");
+            return ExitCodes.Success;
+        });
+        return export;
+    }
+
+    private static Command Verify(CliContext context)
+    {
+        var verify = new Command("verify", "Check the audit log's hash chain: exit 0 if every row is intact, 1 if not.");
+        context.SetAction(verify, async (parse, cancellationToken) =>
+        {
+            using var audit = context.Client(parse, "audit", timeout: TimeSpan.FromMinutes(10));
+            var result = await audit.GetAsync<AuditVerification>("api/audit/verify", cancellationToken);
+            context.Write(parse, result, output => output.WriteLine(result.Ok
+                ? $"Audit log intact: {result.Checked:N0} rows checked."
+                : $"Audit log BROKEN at row {result.FirstBrokenId}: {result.Reason} ({result.Checked:N0} rows checked)."));
+            return result.Ok ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return verify;
+    }
+
+    private static async Task<AuditPage> ReadPageAsync(ServiceClient audit, string query, CancellationToken cancellationToken) =>
+        AuditPage.Parse(await audit.GetAsync<JsonElement>($"api/audit?{query}", cancellationToken));
+
+    private static void WriteTailRows(TextWriter output, IReadOnlyList<JsonElement> rows, bool json, bool header)
+    {
+        if (json)
+        {
+            foreach (var row in rows)
+            {
+                output.WriteLine(row.GetRawText());
+            }
+        }
+        else if (header || rows.Count > 0)
+        {
+            WriteRows(output, rows, header);
+        }
+
+        output.Flush();
+    }
+
+    private static void WriteRows(TextWriter output, IReadOnlyList<JsonElement> rows, bool header = true)
+    {
+        var cells = rows.Select(r => new[]
+        {
+            AuditPage.Field(r, "id"), AuditPage.Field(r, "ts"), AuditPage.Field(r, "actor"), AuditPage.Field(r, "provider"),
+            AuditPage.Field(r, "action"), AuditPage.Field(r, "target"), AuditPage.Field(r, "status"), AuditPage.Field(r, "idempotencyKey"),
+        });
+        if (header)
+        {
+            Table.Write(output, ["ID", "TIME", "ACTOR", "PROVIDER", "ACTION", "TARGET", "STATUS", "IDEMPOTENCY KEY"], cells);
+        }
+        else
+        {
+            foreach (var row in cells)
+            {
+                output.WriteLine(string.Join("  ", row));
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Integrations.Cli.Contracts;
+
+namespace Integrations.Cli.Commands;
+
+/// <summary><c>dlq list|redrive</c>: the worker's dead-letter queue.</summary>
+public static class DeadLettersCommand
+{
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var provider = new Option<string?>("--provider") { Description = "Only this provider's dead letters." };
+        var limit = new Option<int>("--limit") { Description = "At most this many (1-500).", DefaultValueFactory = _ => 100 };
+        var list = new Command("list", "List dead letters, oldest first.") { provider, limit };
+        context.SetAction(list, async (parse, cancellationToken) =>
+        {
+            using var worker = context.Client(parse, "worker");
+            var dead = await worker.GetAsync<List<DeadLetter>>($"api/dead-letters?limit={parse.GetValue(limit)}{ProviderQuery(parse.GetValue(provider))}", cancellationToken);
+            context.Write(parse, dead, output => Table.Write(output, ["PROVIDER", "DELIVERY", "EVENT", "ATTEMPTS", "RECEIVED", "LAST ERROR"],
+                dead.Select(d => new[] { d.Provider, d.DeliveryId, d.EventType, d.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture), Table.Time(d.ReceivedAt), d.LastError })));
+            return ExitCodes.Success;
+        });
+
+        var redriveProvider = new Option<string?>("--provider") { Description = "Only this provider's dead letters." };
+        var redrive = new Command("redrive", "Queue every dead letter (of one provider) for another attempt.") { redriveProvider };
+        context.SetAction(redrive, async (parse, cancellationToken) =>
+        {
+            using var worker = context.Client(parse, "worker");
+            var query = ProviderQuery(parse.GetValue(redriveProvider));
+            var result = await worker.PostAsync<RedriveResult>($"api/dead-letters/redrive{(query.Length > 0 ? "?" + query[1..] : "")}", null, cancellationToken);
+            context.Write(parse, result, output => output.WriteLine($"Requeued {result.Requeued} dead letter(s)."));
+            return ExitCodes.Success;
+        });
+
+        return new Command("dlq", "The dead-letter queue.") { list, redrive };
+    }
+
+    private static string ProviderQuery(string? provider) => provider is null ? "" : $"&provider={Uri.EscapeDataString(provider)}";
+}

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Integrations.Cli.Contracts;
+
+namespace Integrations.Cli.Commands;
+
+/// <summary><c>ticket create</c>: open an issue through the worker's <c>create-ticket</c> action.</summary>
+public static class TicketCommand
+{
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var repository = new Option<string>("--repository", "-r") { Description = "owner/repo", Required = true };
+        var title = new Option<string>("--title") { Description = "The issue title.", Required = true };
+        var body = new Option<string?>("--body") { Description = "The issue body (Markdown)." };
+        var labels = new Option<string[]>("--label") { Description = "A label; repeat for more.", AllowMultipleArgumentsPerToken = false };
+        var key = ActionOptions.IdempotencyKey();
+        var create = new Command("create", "Open an issue (audited, at most once per idempotency key).") { repository, title, body, labels, key };
+        context.SetAction(create, async (parse, cancellationToken) =>
+        {
+            using var worker = context.Client(parse, "worker");
+            var result = await worker.PostAsync<ActionResult>("api/actions/create-ticket", new
+            {
+                repository = parse.GetValue(repository),
+                title = parse.GetValue(title),
+                body = parse.GetValue(body) ?? "",
+                labels = parse.GetValue(labels) ?? [],
+                actor = context.Actor(parse),
+                idempotencyKey = parse.GetValue(key),
+            }, cancellationToken);
+            context.Write(parse, result, output => output.WriteLine(result.Status == "skipped"
+                ? $"Already opened under {result.IdempotencyKey}: {result.Outcome}"
+                : $"Opened {result.Outcome}; idempotency key {result.IdempotencyKey}."));
+            return ExitCodes.Success;
+        });
+
+        return new Command("ticket", "Issue tracker tickets.") { create };
+    }
+}

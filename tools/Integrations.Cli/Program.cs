@@ -1,0 +1,3 @@
+using Integrations.Cli;
+
+return await IntegrationsCli.InvokeAsync(args, CliConsole.System);
