@@ -43,7 +43,7 @@ public sealed class SandboxWebhookTests(StackFixture stack)
         var notices = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=slack&kind=message");
         Assert.Single(notices, m => m.GetProperty("text").GetString() == "New customer jane@example.com on Pro: 49.00 USD");
 
-        using var receiver = stack.App.CreateHttpClient("receiver");
+        using var receiver = stack.CreateReceiverAdminClient();
         foreach (var id in new[] { newerId, olderId })
         {
             await StackFixture.EventuallyAsync(async () =>
@@ -77,7 +77,7 @@ public sealed class SandboxWebhookTests(StackFixture stack)
         var deliveryId = sent[0].GetProperty("deliveryId").GetString();
         Assert.Equal(deliveryId, sent[0].GetProperty("response").GetProperty("deliveryId").GetString());
 
-        using var receiver = stack.App.CreateHttpClient("receiver");
+        using var receiver = stack.CreateReceiverAdminClient();
         // Processed before the test ends, so a push's Slack summary cannot meet a later test's Slack faults.
         await StackFixture.EventuallyAsync(async () =>
         {
