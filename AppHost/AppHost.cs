@@ -16,13 +16,6 @@ var migrator = builder.AddProject<Projects.Migrator>("migrator")
     .WithReference(infra.AuditDb).WaitFor(infra.AuditDb)
     .WithReference(infra.IntegrationsDb).WaitFor(infra.IntegrationsDb);
 
-// The provider emulator exists only in sandbox mode; live mode talks to the real providers.
-var sandbox = settings.IsSandbox
-    ? builder.AddProject<Projects.Sandbox>("sandbox")
-        .WithSecrets(settings, [.. IntegrationSettings.SecretNames])
-        .WithHttpHealthCheck("/health")
-    : null;
-
 var audit = builder.AddProject<Projects.Audit>("audit")
     .WithReference(infra.AuditDb).WaitForCompletion(migrator)
     .WithSecrets(settings)
@@ -34,13 +27,22 @@ var gate = builder.AddProject<Projects.Gate>("gate")
     .WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.Receiver>("receiver")
+var receiver = builder.AddProject<Projects.Receiver>("receiver")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
     .WithReference(audit)
     .WithSecrets(settings, "GITHUB_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET", "SLACK_SIGNING_SECRET")
     .WithEnvironment("Receiver__AdminApiKey", receiverAdminKey)
     .WithSecretCommands(receiverAdminKey)
     .WithHttpHealthCheck("/health");
+
+// The provider emulator exists only in sandbox mode; live mode talks to the real providers.
+// It sends signed webhooks to the receiver on request, so it references it, but does not wait for it.
+var sandbox = settings.IsSandbox
+    ? builder.AddProject<Projects.Sandbox>("sandbox")
+        .WithSecrets(settings, [.. IntegrationSettings.SecretNames])
+        .WithReference(receiver)
+        .WithHttpHealthCheck("/health")
+    : null;
 
 // OAuth connections for the other services; its API needs the broker key, except authorize and callback.
 var broker = builder.AddProject<Projects.TokenBroker>("broker")

@@ -15,6 +15,8 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>A second active GitHub secret: the one being rotated out.</summary>
     public const string OldGitHubWebhookSecret = "test-github-webhook-secret-old";
     public const string StripeWebhookSecret = "whsec_test_stripe_webhook_secret";
+    /// <summary>The key the worker calls Stripe with and the sandbox's Stripe API accepts.</summary>
+    public const string StripeSecretKey = "sk_test_fixture0123456789abcdefKEY9";
     public const string SlackSigningSecret = "test-slack-signing-secret";
     public const string ReceiverAdminKey = "test-receiver-admin-key";
     public const string WorkerAdminKey = "test-worker-admin-key";
@@ -56,6 +58,7 @@ public sealed class StackFixture : IAsyncLifetime
                 "INTEGRATION_ENV=sandbox",
                 $"GITHUB_WEBHOOK_SECRET={GitHubWebhookSecret}",
                 $"STRIPE_WEBHOOK_SECRET={StripeWebhookSecret}",
+                $"STRIPE_SECRET_KEY={StripeSecretKey}",
                 $"SLACK_SIGNING_SECRET={SlackSigningSecret}",
                 $"Parameters:receiver-admin-key={ReceiverAdminKey}",
                 $"Parameters:worker-admin-key={WorkerAdminKey}",

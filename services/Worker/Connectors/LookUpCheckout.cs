@@ -1,0 +1,35 @@
+using Integrations.Worker.Stripe;
+using Stripe;
+using Stripe.Checkout;
+
+namespace Integrations.Worker.Connectors;
+
+/// <summary>
+/// Reads a checkout session from Stripe with its line items expanded, for events that do not carry
+/// the plan or amount. A read changes nothing at Stripe, so it is not guarded by a key; refusals are
+/// sorted by <see cref="StripeFailures"/> like any other Stripe call.
+/// </summary>
+public sealed class LookUpCheckout(IStripeClient stripe)
+{
+    public const string Action = nameof(LookUpCheckout);
+
+    public async Task<CheckoutDetails> RunAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sessionId);
+        try
+        {
+            var session = await new SessionService(stripe).GetAsync(
+                sessionId, new SessionGetOptions { Expand = ["line_items"] }, requestOptions: null, cancellationToken);
+            var item = session.LineItems?.Data?.FirstOrDefault();
+            var plan = session.Metadata?.GetValueOrDefault("plan") ?? item?.Price?.Nickname ?? item?.Description;
+            return new CheckoutDetails(plan, session.AmountTotal, session.Currency, session.CustomerDetails?.Email, session.CustomerDetails?.Name);
+        }
+        catch (StripeException ex)
+        {
+            throw StripeFailures.Classify(ex, Action);
+        }
+    }
+}
+
+/// <summary>What a checkout session says about the purchase; <c>null</c> where Stripe has nothing.</summary>
+public sealed record CheckoutDetails(string? Plan, long? Amount, string? Currency, string? Email, string? Name);
