@@ -44,7 +44,7 @@ public sealed class SandboxWebhookTests(StackFixture stack)
         Assert.Single(notices, m => m.GetProperty("text").GetString() == "New customer jane@example.com on Pro: 49.00 USD");
 
         using var receiver = stack.CreateReceiverAdminClient();
-        foreach (var id in new[] { newerId, olderId })
+        foreach (var id in new[] { checkoutId, newerId, olderId })
         {
             await StackFixture.EventuallyAsync(async () =>
             {
@@ -54,11 +54,14 @@ public sealed class SandboxWebhookTests(StackFixture stack)
         }
 
         await using var connection = await stack.OpenDatabaseAsync("integrationsdb");
-        await using var command = new Npgsql.NpgsqlCommand("SELECT email, last_event_id FROM customers WHERE customer_id = 'cus_SandboxJane01'", connection);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT email, last_event_id, plan, amount, currency FROM customers WHERE customer_id = 'cus_SandboxJane01'", connection);
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         Assert.Equal("jane+newer@example.com", reader.GetString(0));
         Assert.Equal(newerId, reader.GetString(1));
+        // Whatever order the three were processed in, the checkout's plan and amount are kept:
+        // customer.updated never carries them, and a late, older event still fills empty fields.
+        Assert.Equal(("Pro", 4900L, "usd"), (reader.GetString(2), reader.GetInt64(3), reader.GetString(4)));
     }
 
     [Theory]
