@@ -1,4 +1,5 @@
 using Integrations.Worker.Stripe;
+using Microsoft.Extensions.Options;
 using Stripe;
 
 namespace Integrations.Worker.Connectors;
@@ -10,7 +11,7 @@ namespace Integrations.Worker.Connectors;
 /// unchanged on every retry and restart, so even a retry after a lost answer or an expired lease
 /// is applied by Stripe only once. Refusals are sorted by <see cref="StripeFailures"/>.
 /// </summary>
-public sealed class ActivateCustomer(IStripeClient stripe, EffectGuard guard)
+public sealed class ActivateCustomer(IStripeClient stripe, EffectGuard guard, IOptions<StripeOptions> options)
 {
     public const string Action = nameof(ActivateCustomer);
 
@@ -26,7 +27,7 @@ public sealed class ActivateCustomer(IStripeClient stripe, EffectGuard guard)
 
         var metadata = new Dictionary<string, string> { ["plan"] = plan, ["activated_by_event"] = eventId };
         var request = string.Join('\n', metadata.Select(m => $"metadata[{m.Key}]={m.Value}"));
-        return guard.RunAsync(new Effect("stripe", Connection, Action, customerId, idempotencyKey, request, actor), async ct =>
+        return guard.RunAsync(new Effect(options.Value.Budget, Connection, Action, customerId, idempotencyKey, request, actor), async ct =>
         {
             try
             {

@@ -1,4 +1,5 @@
 using Integrations.Worker.Stripe;
+using Microsoft.Extensions.Options;
 using Stripe;
 using Stripe.Checkout;
 
@@ -6,16 +7,22 @@ namespace Integrations.Worker.Connectors;
 
 /// <summary>
 /// Reads a checkout session from Stripe with its line items expanded, for events that do not carry
-/// the plan or amount. A read changes nothing at Stripe, so it is not guarded by a key; refusals are
-/// sorted by <see cref="StripeFailures"/> like any other Stripe call.
+/// the plan or amount. A read changes nothing at Stripe, so it claims no key, but it spends the
+/// account's rate budget and is audited; refusals are sorted by <see cref="StripeFailures"/>.
 /// </summary>
-public sealed class LookUpCheckout(IStripeClient stripe)
+public sealed class LookUpCheckout(IStripeClient stripe, EffectGuard guard, IOptions<StripeOptions> options)
 {
     public const string Action = nameof(LookUpCheckout);
 
-    public async Task<CheckoutDetails> RunAsync(string sessionId, CancellationToken cancellationToken)
+    public Task<CheckoutDetails> RunAsync(string sessionId, string idempotencyKey, CancellationToken cancellationToken, string actor = WriteAudit.Actor)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sessionId);
+        return guard.ReadAsync(new Effect(options.Value.Budget, ActivateCustomer.Connection, Action, sessionId, idempotencyKey, sessionId, actor),
+            ct => ReadAsync(sessionId, ct), cancellationToken);
+    }
+
+    private async Task<CheckoutDetails> ReadAsync(string sessionId, CancellationToken cancellationToken)
+    {
         try
         {
             var session = await new SessionService(stripe).GetAsync(

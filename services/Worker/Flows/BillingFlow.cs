@@ -48,7 +48,7 @@ public sealed class BillingFlow(
 
         if (customer.Plan is null || customer.Amount is null || customer.Currency is null || customer.Email is null)
         {
-            var details = await lookUpCheckout.RunAsync(sessionId, cancellationToken);
+            var details = await lookUpCheckout.RunAsync(sessionId, $"stripe:{customer.EventId}:look_up_checkout", cancellationToken);
             customer = customer with
             {
                 Plan = customer.Plan ?? details.Plan,

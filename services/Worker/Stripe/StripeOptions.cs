@@ -14,4 +14,10 @@ public sealed class StripeOptions
     /// <summary>The secret API key (<c>sk_test_…</c> or <c>sk_live_…</c>) from <c>STRIPE_SECRET_KEY</c>.</summary>
     [Required(ErrorMessage = "STRIPE_SECRET_KEY is not set.")]
     public string SecretKey { get; set; } = "";
+
+    /// <summary>
+    /// The gate budget this key spends: <c>stripe-test</c> for test-mode keys (Stripe allows test mode
+    /// fewer requests per second), <c>stripe</c> for live keys.
+    /// </summary>
+    public string Budget => SecretKey.Contains("_test_", StringComparison.Ordinal) ? "stripe-test" : "stripe";
 }
