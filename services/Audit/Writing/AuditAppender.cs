@@ -29,6 +29,21 @@ public sealed class AuditAppender(NpgsqlDataSource dataSource, IOptions<AuditOpt
             return [];
         }
 
+        try
+        {
+            return await AppendCoreAsync(rows, cancellationToken);
+        }
+        catch (Exception ex) when (Apis.AuditProblems.IsUnavailable(ex))
+        {
+            // Idle pooled connections died with the server too; drop them, so that the first append
+            // after recovery opens a fresh connection instead of failing on a stale one.
+            dataSource.Clear();
+            throw;
+        }
+    }
+
+    private async Task<ChainRow[]> AppendCoreAsync(IReadOnlyList<NewAuditRow> rows, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
