@@ -13,7 +13,7 @@ public static class AuditProblems
         NpgsqlException { IsTransient: true } => true,
         NpgsqlException { InnerException: IOException or SocketException or TimeoutException } => true,
         SocketException or TimeoutException or ChannelClosedException => true,
-        InvalidOperationException { Message: var message } when message.Contains("stopping", StringComparison.Ordinal) => true,
+        Writing.AuditWriterStoppedException => true,
         _ => false,
     };
 

@@ -54,7 +54,7 @@ public sealed class AuditWriter(AuditAppender appender, IOptions<AuditOptions> o
         finally
         {
             _queue.Writer.TryComplete();
-            var stopping = new InvalidOperationException("The audit service is stopping; the row was not written.");
+            var stopping = new AuditWriterStoppedException();
             while (_queue.Reader.TryRead(out var pending))
             {
                 pending.Done.TrySetException(stopping);
