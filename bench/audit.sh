@@ -14,7 +14,13 @@ bash scripts/prerequisites.sh
 work=$(mktemp -d /tmp/integrations-bench-XXXXXX)
 chmod 755 "$work"
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  # PostgreSQL runs under runuser as root and may still be writing its shutdown checkpoint.
+  for _ in $(seq 1 40); do pgrep -f "$work/pg" >/dev/null || break; sleep 0.25; done
+  rm -rf "$work" || true
+}
 trap cleanup EXIT
 
 dotnet build services/Migrator -c Release -v quiet --nologo >/dev/null

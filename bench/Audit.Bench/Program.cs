@@ -23,6 +23,7 @@ var writers = int.Parse(Option("writers", "8"), invariant);
 var batchSize = int.Parse(Option("batch", "1000"), invariant);
 var singleWriters = int.Parse(Option("single-writers", "64"), invariant);
 var exportRows = long.Parse(Option("export-rows", "500000"), invariant);
+var withDetails = bool.Parse(Option("details", "true"));
 
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
 http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
@@ -36,7 +37,7 @@ byte[] Batch(int size, string actor) => JsonSerializer.SerializeToUtf8Bytes(Enum
     idempotencyKey = $"bench:{Guid.NewGuid():N}:send_message",
     status = "succeeded",
     scope = "chat:write",
-    details = new { channel = "#bench", attempt = 1, access_token = "xoxb-redacted-by-the-service" },
+    details = withDetails ? new { channel = "#bench", attempt = 1, access_token = "xoxb-redacted-by-the-service" } : null,
 }));
 
 var batchBody = Batch(batchSize, "bench-batch");

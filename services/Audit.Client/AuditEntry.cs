@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace Integrations.Audit.Client;
 
@@ -10,7 +10,7 @@ namespace Integrations.Audit.Client;
 /// <param name="IdempotencyKey">The key that makes the effect happen at most once.</param>
 /// <param name="Status">One of <see cref="AuditStatus"/>.</param>
 /// <param name="Scope">The OAuth scope or permission the action used, if any.</param>
-/// <param name="Details">Free-form context. Values under keys that look like secrets are redacted before storage.</param>
+/// <param name="Details">Free-form context, a JSON object (e.g. <c>JsonSerializer.SerializeToElement(new { channel })</c>). Values under keys that look like secrets are redacted before storage.</param>
 /// <param name="TraceId">The trace that caused the action; when unset, the trace of the write request is used.</param>
 public sealed record AuditEntry(
     string Actor,
@@ -20,5 +20,5 @@ public sealed record AuditEntry(
     string? IdempotencyKey,
     string Status,
     string? Scope = null,
-    JsonObject? Details = null,
+    JsonElement? Details = null,
     string? TraceId = null);

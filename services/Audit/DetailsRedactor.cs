@@ -5,7 +5,10 @@
 // depth; a redacted key's whole value goes, whatever its type. The stored row never held the secret,
 // so the hash chain never covers one. Microsoft.Extensions.Compliance.Redaction redacts values by data
 // classification of typed properties; details are untyped JSON, so a key-based walk is what fits here.
-using System.Text.Json.Nodes;
+// The walk copies the parsed request JSON straight to a Utf8JsonWriter: no node objects per value.
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 
 namespace Integrations.Audit;
 
@@ -19,47 +22,88 @@ public static class DetailsRedactor
         "credential", "privatekey", "accesskey", "sessionkey", "otp",
     ];
 
-    /// <summary>A redacted copy of <paramref name="details"/>; the input is not changed.</summary>
-    public static JsonObject Redact(JsonObject? details)
+    /// <summary>The redacted details as compact JSON text; <c>{}</c> when there are none.</summary>
+    public static string Redact(JsonElement? details)
     {
-        if (details is null)
+        if (details is not { } element || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
-            return [];
+            return "{}";
         }
 
-        return (JsonObject)RedactNode(details.DeepClone())!;
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, element);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     public static bool IsSecretKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var normalized = string.Concat(key.Where(c => c is not ('-' or '_' or '.' or ' '))).ToLowerInvariant();
-        return s_secretKeyParts.Any(part => normalized.Contains(part, StringComparison.Ordinal));
+        Span<char> normalized = key.Length <= 256 ? stackalloc char[key.Length] : new char[key.Length];
+        var length = 0;
+        foreach (var c in key)
+        {
+            if (c is not ('-' or '_' or '.' or ' '))
+            {
+                normalized[length++] = char.ToLowerInvariant(c);
+            }
+        }
+
+        ReadOnlySpan<char> text = normalized[..length];
+        foreach (var part in s_secretKeyParts)
+        {
+            if (text.Contains(part, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
-    private static JsonNode? RedactNode(JsonNode? node)
+    private static void Write(Utf8JsonWriter writer, JsonElement element)
     {
-        switch (node)
+        switch (element.ValueKind)
         {
-            case JsonObject obj:
-                foreach (var key in obj.Select(pair => pair.Key).ToList())
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in element.EnumerateObject())
                 {
-                    obj[key] = IsSecretKey(key) ? JsonValue.Create(Redacted) : RedactNode(obj[key]);
+                    writer.WritePropertyName(property.Name);
+                    if (IsSecretKey(property.Name))
+                    {
+                        writer.WriteStringValue(Redacted);
+                    }
+                    else
+                    {
+                        Write(writer, property.Value);
+                    }
                 }
 
-                return obj;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
                 {
-                    array[i] = RedactNode(array[i]);
+                    Write(writer, item);
                 }
 
-                return array;
-            case JsonValue value when value.TryGetValue<string>(out var text)
-                && (text.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || text.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)):
-                return JsonValue.Create(Redacted);
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String:
+                var text = element.GetString()!;
+                writer.WriteStringValue(
+                    text.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || text.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)
+                        ? Redacted
+                        : text);
+                break;
             default:
-                return node;
+                element.WriteTo(writer);
+                break;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Integrations.Audit.Chain;
 using Integrations.Audit.Client;
@@ -196,7 +197,13 @@ public static partial class AuditApi
             errors[prefix + "traceId"] = ["traceId must be 32 lower-case hex digits (a W3C trace id)."];
         }
 
-        var details = DetailsRedactor.Redact(entry.Details).ToJsonString();
+        if (entry.Details is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
+        {
+            errors[prefix + "details"] = ["details must be a JSON object."];
+            return null;
+        }
+
+        var details = DetailsRedactor.Redact(entry.Details);
         if (details.Length > MaxDetailsLength)
         {
             errors[prefix + "details"] = [$"details must serialise to at most {MaxDetailsLength} characters."];

@@ -54,9 +54,6 @@ ALTER TABLE audit_events
     ALTER COLUMN hash SET NOT NULL,
     ADD CONSTRAINT audit_events_hash_length CHECK (octet_length(hash) = 32 AND octet_length(prev_hash) = 32);
 
-CREATE INDEX audit_events_actor ON audit_events (actor);
-CREATE INDEX audit_events_provider_action ON audit_events (provider, action);
-
 CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'audit_events is append-only: % is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
