@@ -10,15 +10,21 @@ var gateApiKey = builder.AddApiKey("gate-api-key");
 var receiverAdminKey = builder.AddApiKey("receiver-admin-key");
 var workerAdminKey = builder.AddApiKey("worker-admin-key");
 var brokerApiKey = builder.AddApiKey("broker-api-key");
+var auditApiKey = builder.AddApiKey("audit-api-key");
+var auditAdminKey = builder.AddApiKey("audit-admin-key");
 
 // Schema setup runs once and exits; everything that touches PostgreSQL waits for it.
 var migrator = builder.AddProject<Projects.Migrator>("migrator")
     .WithReference(infra.AuditDb).WaitFor(infra.AuditDb)
     .WithReference(infra.IntegrationsDb).WaitFor(infra.IntegrationsDb);
 
+// The audit page links each row to its trace in the dashboard.
 var audit = builder.AddProject<Projects.Audit>("audit")
     .WithReference(infra.AuditDb).WaitForCompletion(migrator)
     .WithSecrets(settings)
+    .WithEnvironment("Audit__ApiKey", auditApiKey)
+    .WithEnvironment("Audit__AdminKey", auditAdminKey)
+    .WithDashboardUrl(builder)
     .WithHttpHealthCheck("/health");
 
 var gate = builder.AddProject<Projects.Gate>("gate")
@@ -29,7 +35,7 @@ var gate = builder.AddProject<Projects.Gate>("gate")
 
 var receiver = builder.AddProject<Projects.Receiver>("receiver")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
-    .WithReference(audit)
+    .WithReference(audit).WithEnvironment("Audit__ApiKey", auditApiKey)
     .WithSecrets(settings, "GITHUB_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET", "SLACK_SIGNING_SECRET")
     .WithEnvironment("Receiver__AdminApiKey", receiverAdminKey)
     .WithSecretCommands(receiverAdminKey)
@@ -47,7 +53,7 @@ var sandbox = settings.IsSandbox
 // OAuth connections for the other services; its API needs the broker key, except authorize and callback.
 var broker = builder.AddProject<Projects.TokenBroker>("broker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
-    .WithReference(audit)
+    .WithReference(audit).WithEnvironment("Audit__ApiKey", auditApiKey)
     .WithReference(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithSecrets(settings, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
     .WithEnvironment("Broker__ApiKey", brokerApiKey)
@@ -56,7 +62,7 @@ var broker = builder.AddProject<Projects.TokenBroker>("broker")
 
 builder.AddProject<Projects.Worker>("worker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
-    .WithReference(audit).WaitFor(audit)
+    .WithReference(audit).WaitFor(audit).WithEnvironment("Audit__ApiKey", auditApiKey)
     .WithReference(gate).WaitFor(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithReference(broker).WithEnvironment("Broker__ApiKey", brokerApiKey)
     .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "GITHUB_TOKEN", "SAAS_API_TOKEN")
