@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json;
 
@@ -109,11 +110,20 @@ public sealed class CliTests(StackFixture stack)
     [Fact]
     public async Task ConnectionsListShowsConnectionsWithoutTokens()
     {
+        var account = BrokerFlow.NewAccount();
+        var id = (await new BrokerFlow(stack).ConnectAsync(account)).GetProperty("id").GetString();
+        var state = await stack.App.CreateHttpClient("sandbox").GetFromJsonAsync<JsonElement>($"/_sandbox/oauth/accounts/{Uri.EscapeDataString(account)}");
+        var tokens = state.GetProperty("tokens").EnumerateArray().Select(t => t.GetString()!).ToList();
+
         var run = await CliRun.InvokeAsync(stack, ["connections", "list", "--json"]);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(run.Output).RootElement.ValueKind);
-        Assert.DoesNotContain("accessToken", run.Output, StringComparison.OrdinalIgnoreCase);
+        var listed = JsonDocument.Parse(run.Output).RootElement.EnumerateArray().ToList();
+        var connection = Assert.Single(listed, c => c.GetProperty("id").GetString() == id);
+        Assert.False(connection.TryGetProperty("accessToken", out _));
+        Assert.False(connection.TryGetProperty("refreshToken", out _));
+        Assert.NotEmpty(tokens);
+        Assert.All(tokens, token => Assert.DoesNotContain(token, run.Output, StringComparison.Ordinal));
     }
 
     [Fact]
