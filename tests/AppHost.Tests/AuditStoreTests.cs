@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Integrations.Audit.Client;
 using Npgsql;
 
 namespace Integrations.AppHost.Tests;
@@ -117,13 +118,13 @@ public sealed class AuditStoreTests(StackFixture stack)
         using var response = await http.PostAsJsonAsync("/api/audit", Entry(actor, "slack", "succeeded") with
         {
             Scope = "chat:write",
-            Details = new Dictionary<string, object>
+            Details = JsonSerializer.SerializeToElement(new Dictionary<string, object>
             {
                 ["channel"] = "#general",
                 ["access_token"] = "xoxb-secret-token-value",
                 ["request"] = new Dictionary<string, object> { ["Authorization"] = "Bearer sk-live-123", ["X-Api-Key"] = "key-456", ["size"] = 3 },
                 ["note"] = "Bearer naked-bearer-value",
-            },
+            }),
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var record = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -216,10 +217,10 @@ public sealed class AuditStoreTests(StackFixture stack)
         Assert.Single(await stack.GetAuditRowsAsync<JsonElement>($"?actor={actor}"));
     }
 
-    internal static AuditEntryDto Entry(string actor, string provider, string status, string? key = null) =>
+    internal static AuditEntry Entry(string actor, string provider, string status, string? key = null) =>
         new(actor, provider, "SendMessage", "#audit", key, status);
 
-    internal static async Task<List<long>> WriteBatchAsync(HttpClient http, IReadOnlyList<AuditEntryDto> entries)
+    internal static async Task<List<long>> WriteBatchAsync(HttpClient http, IReadOnlyList<AuditEntry> entries)
     {
         using var response = await http.PostAsJsonAsync("/api/audit/batch", entries);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

@@ -113,12 +113,7 @@ public sealed class BillingFlowTests(StackFixture stack)
         var (dead, calls) = await WithFaultAsync(new { route = Customer, kind = "status", status = 400 }, async () =>
         {
             var traceId = await SendAsync(CheckoutCompleted(eventId, "cs_test_SandboxAkiraPro04", "cus_SandboxAkir04", ("akira@example.com", "Pro", 7000, "jpy")));
-            using var worker = stack.App.CreateHttpClient("worker");
-            worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
-            var dead = (JsonElement)await StackFixture.EventuallyAsync(
-                async () => (await worker.GetFromJsonAsync<List<JsonElement>>("/api/dead-letters?provider=stripe&limit=500"))!
-                    .Where(d => d.GetProperty("deliveryId").GetString() == eventId).Select(d => (object)d).FirstOrDefault(),
-                "the delivery to be dead-lettered");
+            var dead = await stack.WaitForDeadLetterAsync("stripe", eventId);
             return (dead, await stack.GetJsonAsync<JsonElement>("sandbox", $"/_sandbox/calls?route={Customer}&traceId={traceId}"));
         });
 

@@ -20,14 +20,12 @@ public sealed class DeadLetterTests(StackFixture stack)
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         }
 
+        var dead = await stack.WaitForDeadLetterAsync("github", deliveryId);
+        Assert.Equal(1, dead.GetProperty("attempts").GetInt32());
+        Assert.Contains("PermanentFlowException", dead.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+
         using var worker = stack.App.CreateHttpClient("worker");
         worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
-        var dead = await StackFixture.EventuallyAsync(
-            async () => (await worker.GetFromJsonAsync<List<JsonElement>>("/api/dead-letters?provider=github&limit=500"))!
-                .Where(d => d.GetProperty("deliveryId").GetString() == deliveryId).Select(d => (object)d).FirstOrDefault(),
-            "the delivery to be dead-lettered");
-        Assert.Equal(1, ((JsonElement)dead).GetProperty("attempts").GetInt32());
-        Assert.Contains("PermanentFlowException", ((JsonElement)dead).GetProperty("lastError").GetString(), StringComparison.Ordinal);
 
         const string FailedAt = "SELECT (extract(epoch FROM next_attempt_at) * 1000000)::bigint FROM deliveries WHERE provider = 'github' AND delivery_id = $1";
         var firstFailure = await stack.ScalarAsync("integrationsdb", FailedAt, deliveryId);

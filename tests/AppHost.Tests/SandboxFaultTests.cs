@@ -46,14 +46,9 @@ public sealed class SandboxFaultTests(StackFixture stack)
             using var response = await receiver.SendAsync(GitHubDelivery.Request(body, deliveryId, GitHubDelivery.Sign(body, StackFixture.GitHubWebhookSecret)));
             var traceId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("traceId").GetString();
 
-            using var worker = stack.App.CreateHttpClient("worker");
-            worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
-            var dead = await StackFixture.EventuallyAsync(
-                async () => (await worker.GetFromJsonAsync<List<JsonElement>>("/api/dead-letters?provider=github&limit=500"))!
-                    .Where(d => d.GetProperty("deliveryId").GetString() == deliveryId).Select(d => (object)d).FirstOrDefault(),
-                "the delivery to be dead-lettered");
+            var dead = await stack.WaitForDeadLetterAsync("github", deliveryId);
 
-            Assert.Equal(1, ((JsonElement)dead).GetProperty("attempts").GetInt32());
+            Assert.Equal(1, dead.GetProperty("attempts").GetInt32());
             var calls = await stack.GetJsonAsync<JsonElement>("sandbox", $"/_sandbox/calls?route={PostMessage}&traceId={traceId}");
             Assert.Equal([400], calls.Select(c => c.GetProperty("status").GetInt32()));
         }
