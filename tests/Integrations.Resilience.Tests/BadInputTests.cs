@@ -69,7 +69,7 @@ public sealed class BadInputTests(ResilienceStack stack, ITestOutputHelper outpu
         }
 
         var after = await stack.ScalarAsync("integrationsdb", "SELECT count(*) FROM deliveries");
-        var stored = await stack.ScalarAsync("integrationsdb", "SELECT count(*) FROM deliveries WHERE delivery_id = ANY($1)", ids.Distinct().ToArray());
+        var stored = await stack.ScalarAsync("integrationsdb", "SELECT count(*) FROM deliveries WHERE delivery_id = ANY($1)", (object)ids.Distinct().ToArray());
         output.WriteLine($"deliveries rows before {before}, after {after}; generated delivery ids found stored: {stored} of {ids.Distinct().Count()}");
         Assert.Empty(echoes);
         Assert.True(sent >= ResilienceScale.BadInputs, $"only {sent} of {ResilienceScale.BadInputs} requests were sent");

@@ -90,8 +90,9 @@ public sealed class ResilienceStack : IAsyncLifetime
         }
 
         var app = await builder.BuildAsync(cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
-        WatchLogs(app);
         await app.StartAsync(cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
+        // Watched once started (a resource's log stream has its instance name only then); the stream replays from the start.
+        WatchLogs(app);
         foreach (var service in Services)
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
@@ -103,7 +104,7 @@ public sealed class ResilienceStack : IAsyncLifetime
     private void WatchLogs(DistributedApplication app)
     {
         var loggers = app.Services.GetRequiredService<ResourceLoggerService>();
-        foreach (var resource in app.Services.GetRequiredService<DistributedApplicationModel>().Resources)
+        foreach (var resource in app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Where(r => r is not ParameterResource))
         {
             var lines = Logs.GetOrAdd(resource.Name, _ => new());
             _watchers.Add(Task.Run(async () =>
@@ -125,11 +126,14 @@ public sealed class ResilienceStack : IAsyncLifetime
         }
     }
 
-    /// <summary>The generated passwords of the stack's Redis and PostgreSQL: secrets too.</summary>
+    /// <summary>
+    /// Every other secret parameter's value (the generated Redis and PostgreSQL passwords). OAuth
+    /// client ids are left out: they are public, sent in every authorization URL.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, string>> InfrastructureSecretsAsync()
     {
         var secrets = new Dictionary<string, string>();
-        foreach (var parameter in App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Where(p => p.Secret))
+        foreach (var parameter in App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Where(p => p.Secret && !p.Name.EndsWith("-client-id", StringComparison.Ordinal)))
         {
             if (await parameter.GetValueAsync(CancellationToken.None) is { Length: >= 8 } value && !ConfiguredSecrets.Values.Contains(value))
             {
