@@ -65,6 +65,13 @@ public sealed class OtlpCollector : IDisposable
     public void Dispose()
     {
         _listener.Close();
-        _ = _loop;
+        try
+        {
+            _loop.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is HttpListenerException or ObjectDisposedException or IOException))
+        {
+            // A request cut off by the close; the stack is already stopped and nothing reads the exports any more.
+        }
     }
 }
