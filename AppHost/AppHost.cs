@@ -10,22 +10,21 @@ var gateApiKey = builder.AddApiKey("gate-api-key");
 var receiverAdminKey = builder.AddApiKey("receiver-admin-key");
 var workerAdminKey = builder.AddApiKey("worker-admin-key");
 var brokerApiKey = builder.AddApiKey("broker-api-key");
+var auditApiKey = builder.AddApiKey("audit-api-key");
+var auditAdminKey = builder.AddApiKey("audit-admin-key");
 
 // Schema setup runs once and exits; everything that touches PostgreSQL waits for it.
 var migrator = builder.AddProject<Projects.Migrator>("migrator")
     .WithReference(infra.AuditDb).WaitFor(infra.AuditDb)
     .WithReference(infra.IntegrationsDb).WaitFor(infra.IntegrationsDb);
 
-// The provider emulator exists only in sandbox mode; live mode talks to the real providers.
-var sandbox = settings.IsSandbox
-    ? builder.AddProject<Projects.Sandbox>("sandbox")
-        .WithSecrets(settings, [.. IntegrationSettings.SecretNames])
-        .WithHttpHealthCheck("/health")
-    : null;
-
+// The audit page links each row to its trace in the dashboard.
 var audit = builder.AddProject<Projects.Audit>("audit")
     .WithReference(infra.AuditDb).WaitForCompletion(migrator)
     .WithSecrets(settings)
+    .WithEnvironment("Audit__ApiKey", auditApiKey)
+    .WithEnvironment("Audit__AdminKey", auditAdminKey)
+    .WithDashboardUrl(builder)
     .WithHttpHealthCheck("/health");
 
 var gate = builder.AddProject<Projects.Gate>("gate")
@@ -34,18 +33,27 @@ var gate = builder.AddProject<Projects.Gate>("gate")
     .WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.Receiver>("receiver")
+var receiver = builder.AddProject<Projects.Receiver>("receiver")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
-    .WithReference(audit)
+    .WithReference(audit).WithEnvironment("Audit__ApiKey", auditApiKey)
     .WithSecrets(settings, "GITHUB_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET", "SLACK_SIGNING_SECRET")
     .WithEnvironment("Receiver__AdminApiKey", receiverAdminKey)
     .WithSecretCommands(receiverAdminKey)
     .WithHttpHealthCheck("/health");
 
+// The provider emulator exists only in sandbox mode; live mode talks to the real providers.
+// It sends signed webhooks to the receiver on request, so it references it, but does not wait for it.
+var sandbox = settings.IsSandbox
+    ? builder.AddProject<Projects.Sandbox>("sandbox")
+        .WithSecrets(settings, [.. IntegrationSettings.SecretNames])
+        .WithReference(receiver)
+        .WithHttpHealthCheck("/health")
+    : null;
+
 // OAuth connections for the other services; its API needs the broker key, except authorize and callback.
 var broker = builder.AddProject<Projects.TokenBroker>("broker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
-    .WithReference(audit)
+    .WithReference(audit).WithEnvironment("Audit__ApiKey", auditApiKey)
     .WithReference(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithSecrets(settings, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
     .WithEnvironment("Broker__ApiKey", brokerApiKey)
@@ -54,7 +62,7 @@ var broker = builder.AddProject<Projects.TokenBroker>("broker")
 
 builder.AddProject<Projects.Worker>("worker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
-    .WithReference(audit).WaitFor(audit)
+    .WithReference(audit).WaitFor(audit).WithEnvironment("Audit__ApiKey", auditApiKey)
     .WithReference(gate).WaitFor(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithReference(broker).WithEnvironment("Broker__ApiKey", brokerApiKey)
     .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "GITHUB_TOKEN", "SAAS_API_TOKEN")

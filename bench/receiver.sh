@@ -38,7 +38,7 @@ export ConnectionStrings__integrationsdb="$base;Database=integrationsdb" Connect
 secret="bench-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export GITHUB_WEBHOOK_SECRET="$secret" STRIPE_WEBHOOK_SECRET="whsec_bench" SLACK_SIGNING_SECRET="bench" SLACK_BOT_TOKEN="xoxb-bench"
 # The worker validates its gate settings at start; the ping deliveries used here never reach the gate.
-export Receiver__AdminApiKey="bench-admin-$secret" Worker__AdminApiKey="bench-admin-$secret" Gate__ApiKey="bench-gate-$secret" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
+export Receiver__AdminApiKey="bench-admin-$secret" Worker__AdminApiKey="bench-admin-$secret" Gate__ApiKey="bench-gate-$secret" Audit__ApiKey="bench-audit-$secret" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
 
 dotnet services/Migrator/bin/Release/net10.0/Migrator.dll >"$work/migrator.log" 2>&1
 dotnet services/Receiver/bin/Release/net10.0/Receiver.dll --urls "http://127.0.0.1:$RECEIVER_PORT" >"$work/receiver.log" 2>&1 &

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Integrations.Audit.Client;
 
 /// <summary>One thing the automation did, as the caller reports it.</summary>
@@ -7,10 +9,16 @@ namespace Integrations.Audit.Client;
 /// <param name="Target">What was acted on, e.g. a channel or repository.</param>
 /// <param name="IdempotencyKey">The key that makes the effect happen at most once.</param>
 /// <param name="Status">One of <see cref="AuditStatus"/>.</param>
+/// <param name="Scope">The OAuth scope or permission the action used, if any.</param>
+/// <param name="Details">Free-form context, a JSON object (e.g. <c>JsonSerializer.SerializeToElement(new { channel })</c>). Values under keys that look like secrets are redacted before storage.</param>
+/// <param name="TraceId">The trace that caused the action; when unset, the trace of the write request is used.</param>
 public sealed record AuditEntry(
     string Actor,
     string Provider,
     string Action,
     string Target,
     string? IdempotencyKey,
-    string Status);
+    string Status,
+    string? Scope = null,
+    JsonElement? Details = null,
+    string? TraceId = null);

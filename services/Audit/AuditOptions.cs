@@ -2,9 +2,37 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Integrations.Audit;
 
+/// <summary>Settings of the audit store, bound from the <c>Audit</c> section.</summary>
 public sealed class AuditOptions
 {
+    public const string SectionName = "Audit";
+    public const string ApiKeyConfiguration = "Audit:ApiKey";
+
     /// <summary>The environment stamped on every row: <c>sandbox</c> (default) or <c>live</c>, from <c>INTEGRATION_ENV</c>.</summary>
     [Required, RegularExpression("^(sandbox|live)$", ErrorMessage = "INTEGRATION_ENV must be 'sandbox' or 'live'.")]
     public string Environment { get; set; } = "sandbox";
+
+    /// <summary>The key callers send in <c>X-Api-Key</c> (<c>Audit:ApiKey</c>, env <c>Audit__ApiKey</c>). No default.</summary>
+    [Required(ErrorMessage = "Audit:ApiKey is required (env Audit__ApiKey); the AppHost generates it.")]
+    public string ApiKey { get; set; } = "";
+
+    /// <summary>The key an operator types to sign in to the audit page (<c>Audit:AdminKey</c>, env <c>Audit__AdminKey</c>). No default.</summary>
+    [Required(ErrorMessage = "Audit:AdminKey is required (env Audit__AdminKey); the AppHost generates it.")]
+    public string AdminKey { get; set; } = "";
+
+    /// <summary>The Aspire dashboard's base URL, for trace links on the audit page (<c>Audit:DashboardUrl</c>). Default: none, no links.</summary>
+    [Url]
+    public string? DashboardUrl { get; set; }
+
+    /// <summary>The most rows one insert transaction takes from the write queue. Default 5,000.</summary>
+    [Range(1, 50_000)]
+    public int MaxBatchRows { get; set; } = 5_000;
+
+    /// <summary>Write requests that may wait for the writer before new ones wait too. Default 10,000.</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 10_000;
+
+
+    /// <summary>How long a chain verification shown on the audit page is reused. Default 10 seconds.</summary>
+    public TimeSpan PageVerificationMaxAge { get; set; } = TimeSpan.FromSeconds(10);
 }

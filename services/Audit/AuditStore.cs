@@ -1,69 +1,85 @@
-using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Integrations.Audit.Chain;
 using Integrations.Audit.Client;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Integrations.Audit;
 
 /// <summary>
-/// Reads and appends rows of <c>audit_events</c>. An append returns only after the insert committed.
-/// The trace id is the one the request arrived with, so a row links to the trace that caused it.
+/// Reads <c>audit_events</c>: filtered keyset pages, row streams for export and verification.
+/// Filters become SQL conditions only when set, so each query uses the index that fits it.
+/// Appends go through <see cref="Writing.AuditWriter"/>.
 /// </summary>
-public sealed class AuditStore(NpgsqlDataSource dataSource, IOptions<AuditOptions> options)
+public sealed class AuditStore(NpgsqlDataSource dataSource)
 {
     private const string Columns =
-        "id, ts, actor, provider, action, target, idempotency_key, status, environment, trace_id";
+        "id, ts, actor, provider, action, target, idempotency_key, status, environment, trace_id, scope, details, prev_hash, hash";
 
-    public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
+    /// <summary>One page: newest first, or oldest first after <see cref="AuditQuery.After"/>; <see cref="AuditPage.Next"/> when more rows match.</summary>
+    public async Task<(IReadOnlyList<ChainRow> Items, long? Next)> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"""
-            INSERT INTO audit_events (actor, provider, action, target, idempotency_key, status, environment, trace_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            RETURNING {Columns}
-            """);
-        command.Parameters.Add(new() { Value = entry.Actor });
-        command.Parameters.Add(new() { Value = entry.Provider });
-        command.Parameters.Add(new() { Value = entry.Action });
-        command.Parameters.Add(new() { Value = entry.Target });
-        command.Parameters.Add(new() { Value = (object?)entry.IdempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = entry.Status });
-        command.Parameters.Add(new() { Value = options.Value.Environment });
-        command.Parameters.Add(new() { Value = (object?)Activity.Current?.TraceId.ToHexString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return Read(reader);
-    }
-
-    public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand($"""
-            SELECT {Columns} FROM audit_events
-            WHERE ($1::text IS NULL OR provider = $1)
-              AND ($2::text IS NULL OR action = $2)
-              AND ($3::text IS NULL OR idempotency_key = $3)
-              AND ($4::text IS NULL OR trace_id = $4)
-            ORDER BY id DESC
-            LIMIT $5
-            """);
-        command.Parameters.Add(new() { Value = (object?)query.Provider ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)query.Action ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)query.IdempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)query.TraceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = query.Limit });
-
-        var records = new List<AuditRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var rows = new List<ChainRow>(Math.Min(query.Limit + 1, 1001));
+        await foreach (var row in StreamAsync(query, ascending: query.After is not null, limit: query.Limit + 1, cancellationToken))
         {
-            records.Add(Read(reader));
+            rows.Add(row);
         }
 
-        return records;
+        if (rows.Count <= query.Limit)
+        {
+            return (rows, null);
+        }
+
+        rows.RemoveAt(rows.Count - 1);
+        return (rows, rows[^1].Id);
     }
 
-    private static AuditRecord Read(NpgsqlDataReader reader) => new(
+    /// <summary>Streams matching rows straight from the reader, in id order, without buffering them.</summary>
+    public async IAsyncEnumerable<ChainRow> StreamAsync(
+        AuditQuery query, bool ascending, int? limit, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+
+        await using var command = dataSource.CreateCommand();
+        var conditions = new List<string>();
+        Add(conditions, command, "ts >= {0}", query.From, NpgsqlDbType.TimestampTz);
+        Add(conditions, command, "ts < {0}", query.To, NpgsqlDbType.TimestampTz);
+        Add(conditions, command, "actor = {0}", query.Actor, NpgsqlDbType.Text);
+        Add(conditions, command, "provider = {0}", query.Provider, NpgsqlDbType.Text);
+        Add(conditions, command, "action = {0}", query.Action, NpgsqlDbType.Text);
+        Add(conditions, command, "target = {0}", query.Target, NpgsqlDbType.Text);
+        Add(conditions, command, "idempotency_key = {0}", query.IdempotencyKey, NpgsqlDbType.Text);
+        Add(conditions, command, "status = {0}", query.Status, NpgsqlDbType.Text);
+        Add(conditions, command, "trace_id = {0}", query.TraceId, NpgsqlDbType.Text);
+        Add(conditions, command, "id < {0}", query.Before, NpgsqlDbType.Bigint);
+        Add(conditions, command, "id > {0}", query.After, NpgsqlDbType.Bigint);
+
+        var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+        var order = ascending ? "ASC" : "DESC";
+        var take = limit is { } n ? $"LIMIT {n}" : "";
+        command.CommandText = $"SELECT {Columns} FROM audit_events {where} ORDER BY id {order} {take}";
+        // An export or a verification runs as long as the reader keeps up; the request's abort ends it.
+        command.CommandTimeout = 0;
+
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return Read(reader);
+        }
+    }
+
+    private static void Add<T>(List<string> conditions, NpgsqlCommand command, string condition, T? value, NpgsqlDbType type)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        command.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = type });
+        conditions.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture, condition, "$" + command.Parameters.Count));
+    }
+
+    private static ChainRow Read(NpgsqlDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetFieldValue<DateTimeOffset>(1),
         reader.GetString(2),
@@ -73,5 +89,9 @@ public sealed class AuditStore(NpgsqlDataSource dataSource, IOptions<AuditOption
         reader.IsDBNull(6) ? null : reader.GetString(6),
         reader.GetString(7),
         reader.GetString(8),
-        reader.IsDBNull(9) ? null : reader.GetString(9));
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        reader.IsDBNull(10) ? null : reader.GetString(10),
+        reader.GetString(11),
+        reader.GetFieldValue<byte[]>(12),
+        reader.GetFieldValue<byte[]>(13));
 }

@@ -10,5 +10,6 @@ var app = builder.Build();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapAuditApi();
+app.MapAuditPage();
 
 app.Run();

@@ -15,6 +15,8 @@ app.MapSlackApi();
 app.MapEffectsApi();
 app.MapFaultsApi();
 app.MapOAuthApi();
+app.MapStripeApi();
+app.MapWebhookSenderApi();
 app.MapGitHubApi();
 app.MapGoogleDriveApi();
 

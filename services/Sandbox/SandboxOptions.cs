@@ -1,6 +1,6 @@
 namespace Integrations.Sandbox;
 
-/// <summary>The credentials the sandbox accepts: the same values the AppHost gives the connectors.</summary>
+/// <summary>The credentials the sandbox accepts and signs with: the same values the AppHost gives the other services.</summary>
 public sealed class SandboxOptions
 {
     /// <summary>The only bot token <c>chat.postMessage</c> accepts, from <c>SLACK_BOT_TOKEN</c>.</summary>
@@ -9,6 +9,17 @@ public sealed class SandboxOptions
     /// <summary>The incoming webhook URL (or its path) from <c>SLACK_WEBHOOK_URL</c>.</summary>
     public string SlackWebhookUrl { get; set; } = "";
 
+    /// <summary>The only API key the Stripe API accepts, from <c>STRIPE_SECRET_KEY</c>.</summary>
+    public string StripeSecretKey { get; set; } = "";
+
+    /// <summary>Signs GitHub webhooks the sandbox sends, from <c>GITHUB_WEBHOOK_SECRET</c>.</summary>
+    public string GitHubWebhookSecret { get; set; } = "";
+
+    /// <summary>Signs Stripe webhooks the sandbox sends, from <c>STRIPE_WEBHOOK_SECRET</c>.</summary>
+    public string StripeWebhookSecret { get; set; } = "";
+
+    /// <summary>Signs Slack events the sandbox sends, from <c>SLACK_SIGNING_SECRET</c>.</summary>
+    public string SlackSigningSecret { get; set; } = "";
     /// <summary>The only token the GitHub API accepts, from <c>GITHUB_TOKEN</c>.</summary>
     public string GitHubToken { get; set; } = "";
 }

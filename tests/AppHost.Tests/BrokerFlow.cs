@@ -100,7 +100,6 @@ public sealed class BrokerFlow(StackFixture stack)
 
     public async Task<List<JsonElement>> AuditRowsAsync(string action)
     {
-        using var audit = stack.App.CreateHttpClient("audit");
-        return await audit.GetFromJsonAsync<List<JsonElement>>($"/api/audit?action={action}&provider=google&limit=1000") ?? [];
+        return await stack.GetAuditRowsAsync<JsonElement>($"?action={action}&provider=google&limit=1000");
     }
 }

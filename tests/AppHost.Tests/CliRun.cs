@@ -40,6 +40,7 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
             ["INTEGRATIONS_BROKER_URL"] = stack.App.GetEndpoint("broker", "http").AbsoluteUri,
             ["INTEGRATIONS_BROKER_KEY"] = StackFixture.BrokerApiKey,
             ["INTEGRATIONS_AUDIT_URL"] = stack.App.GetEndpoint("audit", "http").AbsoluteUri,
+            ["INTEGRATIONS_AUDIT_KEY"] = StackFixture.AuditApiKey,
         };
     }
 }

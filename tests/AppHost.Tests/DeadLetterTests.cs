@@ -79,7 +79,7 @@ public sealed class DeadLetterTests(StackFixture stack)
 
     private Task<object> AuditRowAsync(string key, string status) =>
         StackFixture.EventuallyAsync(
-            async () => (await stack.GetJsonAsync<JsonElement>("audit", $"/api/audit?idempotencyKey={key}"))
+            async () => (await stack.GetAuditRowsAsync<JsonElement>($"?idempotencyKey={key}"))
                 .Where(r => r.GetProperty("status").GetString() == status).Select(r => (object)r).FirstOrDefault(),
             $"an audit row '{status}' for {key}");
 

@@ -46,7 +46,7 @@ public sealed class InboundWebhookTests(StackFixture stack)
         Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.Accepted));
         Assert.Equal(15, statuses.Count(s => s == HttpStatusCode.OK));
         await WaitForStateAsync("github", deliveryId, "done");
-        var audit = await stack.GetJsonAsync<JsonElement>("audit", $"/api/audit?idempotencyKey=github:{deliveryId}:send_message");
+        var audit = await stack.GetAuditRowsAsync<JsonElement>($"?idempotencyKey=github:{deliveryId}:send_message");
         Assert.Equal(["started", "succeeded"], audit.Select(r => r.GetProperty("status").GetString()).Order());
         var messages = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=slack&kind=message");
         Assert.Single(messages, m => m.GetProperty("text").GetString()!.Contains(repository, StringComparison.Ordinal));
@@ -76,7 +76,7 @@ public sealed class InboundWebhookTests(StackFixture stack)
 
         Assert.Equal(1, await stack.ScalarAsync("integrationsdb",
             "SELECT count(*) FROM customers WHERE customer_id = $1 AND email = 'new@example.com' AND last_event_id = $2", customer, $"evt_new_{customer}"));
-        var skipped = await stack.GetJsonAsync<JsonElement>("audit", $"/api/audit?idempotencyKey=stripe:evt_old_{customer}:record_payment_event");
+        var skipped = await stack.GetAuditRowsAsync<JsonElement>($"?idempotencyKey=stripe:evt_old_{customer}:record_payment_event");
         Assert.Equal("skipped", Assert.Single(skipped).GetProperty("status").GetString());
     }
 

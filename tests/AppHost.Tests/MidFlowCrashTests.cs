@@ -19,7 +19,7 @@ public sealed class MidFlowCrashTests : IDisposable
     public async Task AWorkerKilledAfterTheEffectAndRestartedCausesItOnce()
     {
         await using var app = await _stack.StartAsync(
-            ["Infra:Mode=local", $"GITHUB_WEBHOOK_SECRET={StackFixture.GitHubWebhookSecret}"],
+            ["Infra:Mode=local", $"GITHUB_WEBHOOK_SECRET={StackFixture.GitHubWebhookSecret}", $"Parameters:audit-api-key={StackFixture.AuditApiKey}"],
             builder =>
             {
                 // Short leases so the restarted worker may reclaim within the test; the same settings on both workers.
@@ -54,10 +54,9 @@ public sealed class MidFlowCrashTests : IDisposable
         Process.GetProcessById(pid).Kill(entireProcessTree: true);
 
         await app.ResourceCommands.ExecuteCommandAsync(Restarted, KnownResourceCommands.StartCommand);
-        using var audit = app.CreateHttpClient("audit");
         var succeeded = await StackFixture.EventuallyAsync(async () =>
         {
-            var rows = await audit.GetFromJsonAsync<List<JsonElement>>($"/api/audit?idempotencyKey=github:{deliveryId}:send_message") ?? [];
+            var rows = await StackFixture.GetAuditRowsAsync<JsonElement>(app, $"?idempotencyKey=github:{deliveryId}:send_message");
             return rows.Any(r => r.GetProperty("status").GetString() == "succeeded") ? rows : null;
         }, "the restarted worker to settle the message");
 

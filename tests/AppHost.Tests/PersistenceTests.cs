@@ -19,7 +19,7 @@ public sealed class PersistenceTests : IDisposable
 
         await using (var first = await StartAsync())
         {
-            using var audit = first.CreateHttpClient("audit");
+            using var audit = StackFixture.CreateAuditClient(first);
             using var written = await audit.PostAsJsonAsync("/api/audit", new
             {
                 actor = "tests", provider = "slack", action = "SendMessage", target = "#persistence",
@@ -45,9 +45,8 @@ public sealed class PersistenceTests : IDisposable
 
         await using var second = await StartAsync();
 
-        using var auditAgain = second.CreateHttpClient("audit");
-        var rows = await auditAgain.GetFromJsonAsync<List<System.Text.Json.JsonElement>>($"/api/audit?idempotencyKey=tests:{marker}:send_message");
-        Assert.Single(rows!);
+        var rows = await StackFixture.GetAuditRowsAsync<System.Text.Json.JsonElement>(second, $"?idempotencyKey=tests:{marker}:send_message");
+        Assert.Single(rows);
 
         await using var dbAgain = new NpgsqlConnection(await second.GetConnectionStringAsync("integrationsdb"));
         await dbAgain.OpenAsync();
@@ -61,7 +60,7 @@ public sealed class PersistenceTests : IDisposable
         Assert.Equal("kept", (string?)await redisAgain.GetDatabase().StringGetAsync($"persistence:{marker}"));
     }
 
-    private Task<DistributedApplication> StartAsync() => _stack.StartAsync(["Infra:Mode=local"], configure: null, "audit", "cache");
+    private Task<DistributedApplication> StartAsync() => _stack.StartAsync(["Infra:Mode=local", $"Parameters:audit-api-key={StackFixture.AuditApiKey}"], configure: null, "audit", "cache");
 
     public void Dispose() => _stack.Dispose();
 }

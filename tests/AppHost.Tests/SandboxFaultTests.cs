@@ -124,7 +124,7 @@ public sealed class SandboxFaultTests(StackFixture stack)
             var traceId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("traceId").GetString();
 
             await StackFixture.EventuallyAsync(
-                async () => (await stack.GetJsonAsync<JsonElement>("audit", $"/api/audit?idempotencyKey=github:{deliveryId}:send_message"))
+                async () => (await stack.GetAuditRowsAsync<JsonElement>($"?idempotencyKey=github:{deliveryId}:send_message"))
                     .Where(r => r.GetProperty("status").GetString() == "succeeded").Select(r => (object)r).FirstOrDefault(),
                 "the message to be sent");
 

@@ -34,8 +34,7 @@ public sealed class SecretRotationTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.NoContent, retired.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, await SendDeliveryAsync(newSecret));
 
-        using var audit = stack.App.CreateHttpClient("audit");
-        var rows = await audit.GetFromJsonAsync<List<JsonElement>>("/api/audit?action=RotateWebhookSecret&provider=github&limit=1000");
+        var rows = await stack.GetAuditRowsAsync<JsonElement>("?action=RotateWebhookSecret&provider=github&limit=1000");
         var mine = rows!.Where(r => r.GetProperty("actor").GetString() == actor).ToList();
         Assert.Equal(2, mine.Count);
         Assert.All(mine, r => Assert.Equal("github", r.GetProperty("target").GetString()));

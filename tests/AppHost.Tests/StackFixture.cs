@@ -15,6 +15,8 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>A second active GitHub secret: the one being rotated out.</summary>
     public const string OldGitHubWebhookSecret = "test-github-webhook-secret-old";
     public const string StripeWebhookSecret = "whsec_test_stripe_webhook_secret";
+    /// <summary>The key the worker calls Stripe with and the sandbox's Stripe API accepts.</summary>
+    public const string StripeSecretKey = "sk_test_fixture0123456789abcdefKEY9";
     public const string SlackSigningSecret = "test-slack-signing-secret";
     public const string ReceiverAdminKey = "test-receiver-admin-key";
     public const string WorkerAdminKey = "test-worker-admin-key";
@@ -22,6 +24,10 @@ public sealed class StackFixture : IAsyncLifetime
     public const string AcmeWebhookSecret = "whsec_dGVzdC1hY21lLXN0YW5kYXJkLXdlYmhvb2tzLWtleQ==";
     public const string GateApiKey = "test-gate-api-key-0123456789";
     public const string BrokerApiKey = "test-broker-api-key";
+    public const string AuditApiKey = "test-audit-api-key";
+    public const string AuditAdminKey = "test-audit-admin-key";
+    /// <summary>The dashboard URL the audit page links traces to (tests run without a dashboard).</summary>
+    public const string DashboardUrl = "http://dashboard.test:18888";
     public const string GoogleClientId = "test-google-client-id";
     public const string GoogleClientSecret = "test-google-client-secret";
 
@@ -56,11 +62,15 @@ public sealed class StackFixture : IAsyncLifetime
         "INTEGRATION_ENV=sandbox",
         $"GITHUB_WEBHOOK_SECRET={GitHubWebhookSecret}",
         $"STRIPE_WEBHOOK_SECRET={StripeWebhookSecret}",
+        $"STRIPE_SECRET_KEY={StripeSecretKey}",
         $"SLACK_SIGNING_SECRET={SlackSigningSecret}",
         $"Parameters:receiver-admin-key={ReceiverAdminKey}",
         $"Parameters:worker-admin-key={WorkerAdminKey}",
         $"Parameters:gate-api-key={GateApiKey}",
         $"Parameters:broker-api-key={BrokerApiKey}",
+        $"Parameters:audit-api-key={AuditApiKey}",
+        $"Parameters:audit-admin-key={AuditAdminKey}",
+        $"Dashboard:Url={DashboardUrl}",
         $"GOOGLE_CLIENT_ID={GoogleClientId}",
         $"GOOGLE_CLIENT_SECRET={GoogleClientSecret}",
     ];
@@ -101,7 +111,7 @@ public sealed class StackFixture : IAsyncLifetime
         var database = builder.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "integrationsdb");
         return builder.AddProject(BrokerReplica, Path.Combine(builder.AppHostDirectory, "..", "services", "TokenBroker", "TokenBroker.csproj"))
             .WithReference(builder.CreateResourceBuilder(database)).WaitForCompletion(builder.CreateResourceBuilder<ProjectResource>("migrator"))
-            .WithReference(builder.CreateResourceBuilder<ProjectResource>("audit"))
+            .WithReference(builder.CreateResourceBuilder<ProjectResource>("audit")).WithEnvironment("Audit__ApiKey", AuditApiKey)
             .WithEnvironment("INTEGRATION_ENV", "sandbox")
             .WithEnvironment("GOOGLE_CLIENT_ID", GoogleClientId)
             .WithEnvironment("GOOGLE_CLIENT_SECRET", GoogleClientSecret)
@@ -161,6 +171,30 @@ public sealed class StackFixture : IAsyncLifetime
         var receiver = App.CreateHttpClient("receiver");
         receiver.DefaultRequestHeaders.Add("X-Api-Key", ReceiverAdminKey);
         return receiver;
+    }
+
+    /// <summary>An HTTP client for the audit API that sends the audit API key.</summary>
+    public HttpClient CreateAuditClient() => CreateAuditClient(App);
+
+    public static HttpClient CreateAuditClient(DistributedApplication app, string? apiKey = AuditApiKey)
+    {
+        var http = app.CreateHttpClient("audit");
+        if (apiKey is not null)
+        {
+            http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        return http;
+    }
+
+    /// <summary>The rows of one page of <c>GET api/audit</c> (<paramref name="query"/> starts with <c>?</c>).</summary>
+    public async Task<List<T>> GetAuditRowsAsync<T>(string query) => await GetAuditRowsAsync<T>(App, query);
+
+    public static async Task<List<T>> GetAuditRowsAsync<T>(DistributedApplication app, string query)
+    {
+        using var http = CreateAuditClient(app);
+        var page = await http.GetFromJsonAsync<AuditPageDto<T>>($"/api/audit{query}");
+        return page?.Items ?? [];
     }
 
     /// <summary>An HTTP client for the gate with its own connection pool, as a separate worker would have.</summary>

@@ -27,7 +27,7 @@ public sealed class WalkingSkeletonTests(StackFixture stack)
 
         var idempotencyKey = $"github:{deliveryId}:send_message";
         var audit = await StackFixture.EventuallyAsync(
-            async () => (await stack.GetJsonAsync<AuditRecordDto>("audit", $"/api/audit?idempotencyKey={idempotencyKey}"))
+            async () => (await stack.GetAuditRowsAsync<AuditRecordDto>($"?idempotencyKey={idempotencyKey}"))
                 .SingleOrDefault(row => row.Status == "succeeded"),
             "the audit row");
 
@@ -36,7 +36,7 @@ public sealed class WalkingSkeletonTests(StackFixture stack)
         Assert.Equal("SendMessage", audit.Action);
         Assert.Equal("#engineering", audit.Target);
         Assert.Equal("succeeded", audit.Status);
-        var started = Assert.Single(await stack.GetJsonAsync<AuditRecordDto>("audit", $"/api/audit?idempotencyKey={idempotencyKey}"), row => row.Status == "started");
+        var started = Assert.Single(await stack.GetAuditRowsAsync<AuditRecordDto>($"?idempotencyKey={idempotencyKey}"), row => row.Status == "started");
         Assert.Equal(accepted.TraceId, started.TraceId);
         Assert.Equal("sandbox", audit.Environment);
         Assert.Equal(accepted.TraceId, audit.TraceId);

@@ -16,14 +16,14 @@ namespace Integrations.Resilience.Tests;
 [Collection(ResilienceCollection.Name)]
 public sealed class AccessTests(ResilienceStack stack, ITestOutputHelper output)
 {
-    /// <summary>Each service's own key; the audit store has none yet (see the known-gap test).</summary>
-    private static readonly Dictionary<string, string?> OwnKeys = new()
+    /// <summary>Each service's own key.</summary>
+    private static readonly Dictionary<string, string> OwnKeys = new()
     {
         ["receiver"] = StackFixture.ReceiverAdminKey,
         ["gate"] = StackFixture.GateApiKey,
         ["worker"] = StackFixture.WorkerAdminKey,
         ["broker"] = StackFixture.BrokerApiKey,
-        ["audit"] = null,
+        ["audit"] = StackFixture.AuditApiKey,
     };
 
     /// <summary>Endpoints that are public on purpose: providers' webhooks (signed) and the browser's OAuth redirects.</summary>
@@ -41,7 +41,7 @@ public sealed class AccessTests(ResilienceStack stack, ITestOutputHelper output)
         "gate POST /api/ratelimits/decisions", "gate POST /api/ratelimits/decisions/batch", "gate POST /api/ratelimits/reports",
         "broker GET /api/connections", "broker GET /api/connections/{id}/token", "broker DELETE /api/connections/{id}",
         "broker POST /api/apps/{provider}/client-secret-rotations",
-        "audit GET /api/audit", "audit POST /api/audit",
+        "audit GET /api/audit", "audit POST /api/audit", "audit POST /api/audit/batch", "audit GET /api/audit/export", "audit GET /api/audit/verify",
         "worker GET /api/dead-letters", "worker POST /api/dead-letters/redrive", "worker POST /api/deliveries/{provider}/{deliveryId}/replay",
         "worker POST /api/actions/send-message", "worker POST /api/actions/record-payment-event", "worker POST /api/actions/create-ticket",
         "worker POST /api/actions/release-notes", "worker POST /api/actions/triage-support",
@@ -54,6 +54,7 @@ public sealed class AccessTests(ResilienceStack stack, ITestOutputHelper output)
     [InlineData("gate")]
     [InlineData("worker")]
     [InlineData("broker")]
+    [InlineData("audit")]
     public async Task EveryInternalEndpointRefusesCallersWithoutItsKey(string service)
     {
         var endpoints = await EndpointsAsync(service);
@@ -84,31 +85,22 @@ public sealed class AccessTests(ResilienceStack stack, ITestOutputHelper output)
         Assert.All(Public, name => Assert.Contains(name, listed));
     }
 
-    /// <summary>
-    /// Known gap on main when this was written: the audit store's API takes no key at all (without
-    /// one, GET /api/audit answers 200 and POST /api/audit 400), so this proof fails until the
-    /// audit-api-key lands. It is skipped with this reason, not dropped: unskip it then.
-    /// </summary>
-    [Fact(Skip = "Known gap (issue 8, part 4): the audit API on main has no API key (GET 200, POST 400 without one); unskip when audit-api-key is merged.")]
-    public Task AuditApiRefusesCallersWithoutItsKey() => EveryInternalEndpointRefusesCallersWithoutItsKey("audit");
-
     private static IEnumerable<(string Credential, string Header, string? Key)> WrongCredentials(string service)
     {
         yield return ("no key", "X-Api-Key", null);
         yield return ("wrong key", "X-Api-Key", "wrong-key");
         yield return ("empty key", "X-Api-Key", "");
         yield return ("8 KiB key", "X-Api-Key", new string('k', 8 * 1024));
-        foreach (var (other, key) in OwnKeys.Where(k => k.Key != service && k.Value is not null))
+        foreach (var (other, key) in OwnKeys.Where(k => k.Key != service))
         {
             yield return ($"{other}'s key", "X-Api-Key", key);
         }
 
-        if (OwnKeys[service] is { } own)
-        {
-            yield return ("own key upper-cased", "X-Api-Key", own.ToUpperInvariant());
-            yield return ("own key minus its last character", "X-Api-Key", own[..^1]);
-            yield return ("own key as a bearer token", "Authorization", $"Bearer {own}");
-        }
+        yield return ("the audit page's admin key", "X-Api-Key", StackFixture.AuditAdminKey);
+        var own = OwnKeys[service];
+        yield return ("own key upper-cased", "X-Api-Key", own.ToUpperInvariant());
+        yield return ("own key minus its last character", "X-Api-Key", own[..^1]);
+        yield return ("own key as a bearer token", "Authorization", $"Bearer {own}");
     }
 
     private async Task<int> CallAsync(string service, Endpoint endpoint, string header, string? key)

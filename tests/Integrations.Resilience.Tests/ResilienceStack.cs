@@ -14,7 +14,6 @@ namespace Integrations.Resilience.Tests;
 public sealed class ResilienceStack : IAsyncLifetime
 {
     public const string SlackBotToken = "xoxb-resilience-bot-token-5f1e0c2a";
-    public const string StripeSecretKey = "sk_test_resilience_secret_key_9b3d7e";
     public const string GitHubToken = "ghp_resilienceGitHubToken0123456789ab";
     public const string SaasApiToken = "resilience-saas-api-token-71c4";
     public const string SlackWebhookToken = "resilience-hook-token-0042";
@@ -35,7 +34,7 @@ public sealed class ResilienceStack : IAsyncLifetime
     /// <summary>Every console line of every resource, by resource name.</summary>
     public ConcurrentDictionary<string, ConcurrentQueue<string>> Logs { get; } = new();
 
-    /// <summary>Every secret and key this stack was configured with, by name.</summary>
+    /// <summary>Every secret and key this stack was configured with, by name (OAuth client ids are public, so not listed).</summary>
     public static IReadOnlyDictionary<string, string> ConfiguredSecrets { get; } = new Dictionary<string, string>
     {
         ["GITHUB_WEBHOOK_SECRET"] = StackFixture.GitHubWebhookSecret,
@@ -50,11 +49,13 @@ public sealed class ResilienceStack : IAsyncLifetime
         ["worker-admin-key"] = StackFixture.WorkerAdminKey,
         ["gate-api-key"] = StackFixture.GateApiKey,
         ["broker-api-key"] = StackFixture.BrokerApiKey,
+        ["audit-api-key"] = StackFixture.AuditApiKey,
+        ["audit-admin-key"] = StackFixture.AuditAdminKey,
         ["GOOGLE_CLIENT_SECRET"] = StackFixture.GoogleClientSecret,
         ["GITHUB_CLIENT_SECRET"] = StackFixture.ExtraOAuthApps["GITHUB_CLIENT_SECRET"],
         ["SLACK_CLIENT_SECRET"] = StackFixture.ExtraOAuthApps["SLACK_CLIENT_SECRET"],
         ["SLACK_BOT_TOKEN"] = SlackBotToken,
-        ["STRIPE_SECRET_KEY"] = StripeSecretKey,
+        ["STRIPE_SECRET_KEY"] = StackFixture.StripeSecretKey,
         ["GITHUB_TOKEN"] = GitHubToken,
         ["SAAS_API_TOKEN"] = SaasApiToken,
         ["SLACK_WEBHOOK_URL token"] = SlackWebhookToken,
@@ -68,7 +69,6 @@ public sealed class ResilienceStack : IAsyncLifetime
                 $"Infra:DataDirectory={_stack.DataDirectory}",
                 .. StackFixture.Arguments,
                 $"SLACK_BOT_TOKEN={SlackBotToken}",
-                $"STRIPE_SECRET_KEY={StripeSecretKey}",
                 $"GITHUB_TOKEN={GitHubToken}",
                 $"SAAS_API_TOKEN={SaasApiToken}",
                 $"SLACK_WEBHOOK_URL=/slack/services/T00SANDBOX/B00SANDBOX/{SlackWebhookToken}",

@@ -1,4 +1,7 @@
 using Integrations.Audit;
+using Integrations.Audit.Chain;
+using Integrations.Audit.Writing;
+using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -6,12 +9,39 @@ internal static class ApplicationServiceExtensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource("auditdb");
+        builder.AddNpgsqlDataSource("auditdb", configureDataSourceBuilder: DatabaseRole.Configure);
+        builder.Services.AddHealthChecks().AddCheck<DatabaseRole>("auditdb-role");
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditStore>();
+        builder.Services.AddSingleton<AuditAppender>();
+        builder.Services.AddSingleton<AuditWriter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AuditWriter>());
+        builder.Services.AddSingleton<ChainVerifier>();
+        builder.Services.AddSingleton<PageChainStatus>();
         builder.Services.AddOptions<AuditOptions>()
+            .BindConfiguration(AuditOptions.SectionName)
             .Configure(options => options.Environment = builder.Configuration["INTEGRATION_ENV"] ?? "sandbox")
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        // The audit page: an operator signs in with the admin key and gets an HTTP-only, same-site cookie.
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.LoginPath = "/audit/login";
+                options.LogoutPath = "/audit/logout";
+                options.Cookie.Name = "integrations-audit";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.SlidingExpiration = true;
+            });
+        builder.Services.AddAuthorization();
+        builder.Services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/");
+            options.Conventions.AllowAnonymousToPage("/Login");
+        });
     }
 }

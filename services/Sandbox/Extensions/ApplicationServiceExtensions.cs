@@ -3,6 +3,8 @@ using Integrations.Sandbox.Faults;
 using Integrations.Sandbox.GitHub;
 using Integrations.Sandbox.Slack;
 using Integrations.Sandbox.OAuth;
+using Integrations.Sandbox.Stripe;
+using Integrations.Sandbox.Webhooks;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -20,6 +22,15 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<SlackHistory>();
         builder.Services.AddSingleton<RateLimitCounter>();
         builder.Services.AddSingleton<OAuthGrantStore>();
+        builder.Services.AddSingleton<StripeCatalog>();
+        builder.Services.AddSingleton<StripeIdempotency>();
+        builder.Services.AddSingleton<SampleEvents>();
+        // The sender reports exactly what it sent and what the receiver answered, so the service
+        // defaults' retries are taken off its client. RemoveAllResilienceHandlers is marked experimental.
+#pragma warning disable EXTEXP0001
+        builder.Services.AddHttpClient<WebhookSender>(http => http.BaseAddress = new Uri("https+http://receiver"))
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
         builder.Services.AddOptions<OAuthClientOptions>().Configure(options =>
         {
             foreach (var provider in new[] { "google", "github", "slack" })
@@ -36,9 +47,14 @@ internal static class ApplicationServiceExtensions
             {
                 options.SlackBotToken = builder.Configuration["SLACK_BOT_TOKEN"] ?? "";
                 options.SlackWebhookUrl = builder.Configuration["SLACK_WEBHOOK_URL"] ?? "";
+                options.StripeSecretKey = builder.Configuration["STRIPE_SECRET_KEY"] ?? "";
+                options.GitHubWebhookSecret = builder.Configuration["GITHUB_WEBHOOK_SECRET"] ?? "";
+                options.StripeWebhookSecret = builder.Configuration["STRIPE_WEBHOOK_SECRET"] ?? "";
+                options.SlackSigningSecret = builder.Configuration["SLACK_SIGNING_SECRET"] ?? "";
                 options.GitHubToken = builder.Configuration["GITHUB_TOKEN"] ?? "";
             })
             .Validate(options => options.SlackBotToken.Length > 0, "SLACK_BOT_TOKEN is not set; the sandbox needs it to check callers.")
+            .Validate(options => options.StripeSecretKey.Length > 0, "STRIPE_SECRET_KEY is not set; the sandbox needs it to check callers.")
             .ValidateOnStart();
     }
 }

@@ -4,7 +4,8 @@ namespace Integrations.Sandbox.Faults;
 /// Applies <see cref="FaultInjector"/> rules to provider routes and records every provider call in
 /// the <see cref="CallLog"/>. The sandbox's own routes (<c>/_sandbox</c>, health) are never faulted.
 /// Injected statuses use the provider's own shape: Slack's <c>{"ok":false,"error":"ratelimited"}</c>
-/// for a 429 on <c>/slack</c>, GitHub's rate-limit headers on <c>/github</c>, a JSON error elsewhere.
+/// for a 429 on <c>/slack</c>, GitHub's rate-limit headers on <c>/github</c>, Stripe's
+/// <c>{"error":{"type":…}}</c> with a <c>Request-Id</c> on <c>/stripe</c>, a JSON error elsewhere.
 /// </summary>
 public sealed class FaultInjectionMiddleware(RequestDelegate next, FaultInjector faults, CallLog calls, TimeProvider time)
 {
@@ -86,6 +87,18 @@ public sealed class FaultInjectionMiddleware(RequestDelegate next, FaultInjector
         else if (path.StartsWithSegments("/slack") && status == 429)
         {
             await context.Response.WriteAsJsonAsync(new { ok = false, error = "ratelimited" });
+        }
+        else if (path.StartsWithSegments("/stripe"))
+        {
+            // Stripe's envelope: 429 is a rate_limit, other 4xx invalid requests, 5xx api_error.
+            context.Response.Headers["Request-Id"] = Apis.StripeApi.NewRequestId();
+            var error = status switch
+            {
+                429 => new { type = "invalid_request_error", code = (string?)"rate_limit", message = "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests." },
+                < 500 => new { type = "invalid_request_error", code = (string?)null, message = $"Injected fault: HTTP {status}." },
+                _ => new { type = "api_error", code = (string?)null, message = $"Injected fault: HTTP {status}." },
+            };
+            await context.Response.WriteAsJsonAsync(new { error });
         }
         else
         {

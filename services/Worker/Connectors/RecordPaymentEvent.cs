@@ -6,15 +6,17 @@ namespace Integrations.Worker.Connectors;
 
 /// <summary>
 /// Records what a Stripe event says about a customer in the internal <c>customers</c> table.
-/// Order is never assumed: the upsert applies only when the event is newer than the stored state
-/// (by Stripe's <c>created</c>, then by event id for events created in the same second), so a late,
-/// older event is skipped and audited as such. Fields the event does not carry keep their values.
+/// Order is never assumed. An event newer than the stored state (by Stripe's <c>created</c>, then
+/// by event id for events created in the same second) overwrites the fields it carries; an older
+/// event arriving late only fills fields that are still empty (a <c>customer.updated</c> never
+/// carries the plan, so a checkout processed after it must still record plan and amount) and is
+/// audited <c>skipped</c>. Fields an event does not carry keep their values.
 /// </summary>
 public sealed class RecordPaymentEvent(NpgsqlDataSource dataSource, WriteAudit writeAudit)
 {
     public const string Action = nameof(RecordPaymentEvent);
 
-    /// <returns><c>true</c> when the event changed the record; <c>false</c> when newer state was already stored.</returns>
+    /// <returns><c>true</c> when the event is now the newest applied; <c>false</c> when newer state was already stored.</returns>
     public async Task<bool> RunAsync(CustomerUpdate update, string idempotencyKey, CancellationToken cancellationToken, string actor = WriteAudit.Actor)
     {
         ArgumentNullException.ThrowIfNull(update);
@@ -22,17 +24,17 @@ public sealed class RecordPaymentEvent(NpgsqlDataSource dataSource, WriteAudit w
         await using var command = dataSource.CreateCommand("""
             INSERT INTO customers AS c (customer_id, email, name, plan, amount, currency, livemode, last_event_at, last_event_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            ON CONFLICT (customer_id) DO UPDATE SET
-                email = COALESCE(excluded.email, c.email),
-                name = COALESCE(excluded.name, c.name),
-                plan = COALESCE(excluded.plan, c.plan),
-                amount = COALESCE(excluded.amount, c.amount),
-                currency = COALESCE(excluded.currency, c.currency),
-                livemode = excluded.livemode,
-                last_event_at = excluded.last_event_at,
-                last_event_id = excluded.last_event_id,
+            ON CONFLICT (customer_id) DO UPDATE SET -- newer event: its fields win; older event: it only fills gaps
+                email = CASE WHEN (excluded.last_event_at, excluded.last_event_id) > (c.last_event_at, c.last_event_id) THEN COALESCE(excluded.email, c.email) ELSE COALESCE(c.email, excluded.email) END,
+                name = CASE WHEN (excluded.last_event_at, excluded.last_event_id) > (c.last_event_at, c.last_event_id) THEN COALESCE(excluded.name, c.name) ELSE COALESCE(c.name, excluded.name) END,
+                plan = CASE WHEN (excluded.last_event_at, excluded.last_event_id) > (c.last_event_at, c.last_event_id) THEN COALESCE(excluded.plan, c.plan) ELSE COALESCE(c.plan, excluded.plan) END,
+                amount = CASE WHEN (excluded.last_event_at, excluded.last_event_id) > (c.last_event_at, c.last_event_id) THEN COALESCE(excluded.amount, c.amount) ELSE COALESCE(c.amount, excluded.amount) END,
+                currency = CASE WHEN (excluded.last_event_at, excluded.last_event_id) > (c.last_event_at, c.last_event_id) THEN COALESCE(excluded.currency, c.currency) ELSE COALESCE(c.currency, excluded.currency) END,
+                livemode = CASE WHEN (excluded.last_event_at, excluded.last_event_id) > (c.last_event_at, c.last_event_id) THEN excluded.livemode ELSE c.livemode END,
+                last_event_at = CASE WHEN (excluded.last_event_at, excluded.last_event_id) > (c.last_event_at, c.last_event_id) THEN excluded.last_event_at ELSE c.last_event_at END,
+                last_event_id = CASE WHEN (excluded.last_event_at, excluded.last_event_id) > (c.last_event_at, c.last_event_id) THEN excluded.last_event_id ELSE c.last_event_id END,
                 updated_at = now()
-            WHERE (excluded.last_event_at, excluded.last_event_id) > (c.last_event_at, c.last_event_id)
+            RETURNING last_event_id = $9
             """);
         command.Parameters.Add(new() { Value = update.CustomerId });
         command.Parameters.Add(Nullable(update.Email, NpgsqlDbType.Text));
@@ -44,7 +46,7 @@ public sealed class RecordPaymentEvent(NpgsqlDataSource dataSource, WriteAudit w
         command.Parameters.Add(new() { Value = update.EventCreated });
         command.Parameters.Add(new() { Value = update.EventId });
 
-        var applied = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var applied = await command.ExecuteScalarAsync(cancellationToken) is true;
         await writeAudit.RunAsync(actor, "stripe", Action, update.CustomerId, idempotencyKey,
             applied ? AuditStatus.Succeeded : AuditStatus.Skipped, cancellationToken);
         return applied;

@@ -6,6 +6,7 @@ using Integrations.Worker.Google;
 using Integrations.Worker.Triage;
 using Integrations.Worker.Queue;
 using Integrations.Worker.Slack;
+using Integrations.Worker.Stripe;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -58,6 +59,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddHttpClient<SlackWebApiClient>((services, http) =>
             http.BaseAddress = services.GetRequiredService<IOptions<SlackOptions>>().Value.BaseUrl)
             .AddProviderResilience();
+        builder.Services.AddStripeClient();
         builder.Services.AddAuditClient();
         builder.Services.AddGateClient();
         builder.Services.AddTokenBrokerClient();
@@ -69,6 +71,8 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddTransient<SendMessage>();
         builder.Services.AddTransient<WriteAudit>();
         builder.Services.AddTransient<RecordPaymentEvent>();
+        builder.Services.AddTransient<ActivateCustomer>();
+        builder.Services.AddTransient<LookUpCheckout>();
         builder.Services.AddTransient<CreateTicket>();
         builder.Services.AddTransient<ListUnreleasedCommits>();
         builder.Services.AddTransient<ReadSupportSheet>();
@@ -78,6 +82,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddTransient<SupportTriageFlow>();
         builder.Services.AddTransient<IDeliveryFlow, PushSummaryFlow>();
         builder.Services.AddTransient<IDeliveryFlow, StripeCustomerFlow>();
+        builder.Services.AddTransient<IDeliveryFlow, BillingFlow>();
 
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryProcessor>());

@@ -13,4 +13,8 @@ public sealed class FlowOptions
     /// <summary>The Slack channel that receives release notes. Default <c>#releases</c>.</summary>
     [Required]
     public string ReleaseNotesChannel { get; set; } = "#releases";
+
+    /// <summary>The Slack channel that hears about new paying customers. Default <c>#billing</c>.</summary>
+    [Required]
+    public string BillingChannel { get; set; } = "#billing";
 }

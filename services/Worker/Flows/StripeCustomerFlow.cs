@@ -5,12 +5,13 @@ using Integrations.Worker.Queue;
 namespace Integrations.Worker.Flows;
 
 /// <summary>
-/// Stripe <c>customer.created</c>, <c>customer.updated</c> and <c>checkout.session.completed</c> →
-/// the internal customer record, applied only if newer than what is stored.
+/// Stripe <c>customer.created</c> and <c>customer.updated</c> → the internal customer record, applied
+/// only if newer than what is stored. <see cref="Parse"/> also reads <c>checkout.session.completed</c>,
+/// for <see cref="BillingFlow"/>.
 /// </summary>
 public sealed class StripeCustomerFlow(RecordPaymentEvent recordPaymentEvent) : IDeliveryFlow
 {
-    private static readonly HashSet<string> s_types = ["customer.created", "customer.updated", "checkout.session.completed"];
+    private static readonly HashSet<string> s_types = ["customer.created", "customer.updated"];
 
     public bool Handles(string provider, string eventType) => provider == "stripe" && s_types.Contains(eventType);
 

@@ -53,16 +53,16 @@ public static class AuditCommand
             using var audit = context.Client(parse, "audit");
             var json = context.IsJson(parse);
             var page = await ReadPageAsync(audit, $"limit={parse.GetValue(lines)}{filters.Query(parse)}", cancellationToken);
-            var rows = page.Items.OrderBy(AuditPage.Id).ToList();
+            var rows = page.Items.OrderBy(AuditRowPage.Id).ToList();
             WriteTailRows(context.Console.Output, rows, json, header: true);
-            var last = rows.Count == 0 ? 0 : rows.Max(AuditPage.Id);
+            var last = rows.Count == 0 ? 0 : rows.Max(AuditRowPage.Id);
             while (parse.GetValue(follow) && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(parse.GetValue(interval), cancellationToken);
                 var newer = (await ReadPageAsync(audit, $"limit=1000{filters.Query(parse)}", cancellationToken)).Items
-                    .Where(r => AuditPage.Id(r) > last).OrderBy(AuditPage.Id).ToList();
+                    .Where(r => AuditRowPage.Id(r) > last).OrderBy(AuditRowPage.Id).ToList();
                 WriteTailRows(context.Console.Output, newer, json, header: false);
-                last = newer.Count == 0 ? last : newer.Max(AuditPage.Id);
+                last = newer.Count == 0 ? last : newer.Max(AuditRowPage.Id);
             }
 
             return ExitCodes.Success;
@@ -122,8 +122,8 @@ public static class AuditCommand
         return verify;
     }
 
-    private static async Task<AuditPage> ReadPageAsync(ServiceClient audit, string query, CancellationToken cancellationToken) =>
-        AuditPage.Parse(await audit.GetAsync<JsonElement>($"api/audit?{query}", cancellationToken));
+    private static async Task<AuditRowPage> ReadPageAsync(ServiceClient audit, string query, CancellationToken cancellationToken) =>
+        AuditRowPage.Parse(await audit.GetAsync<JsonElement>($"api/audit?{query}", cancellationToken));
 
     private static void WriteTailRows(TextWriter output, IReadOnlyList<JsonElement> rows, bool json, bool header)
     {
@@ -146,8 +146,8 @@ public static class AuditCommand
     {
         var cells = rows.Select(r => new[]
         {
-            AuditPage.Field(r, "id"), AuditPage.Field(r, "ts"), AuditPage.Field(r, "actor"), AuditPage.Field(r, "provider"),
-            AuditPage.Field(r, "action"), AuditPage.Field(r, "target"), AuditPage.Field(r, "status"), AuditPage.Field(r, "idempotencyKey"),
+            AuditRowPage.Field(r, "id"), AuditRowPage.Field(r, "ts"), AuditRowPage.Field(r, "actor"), AuditRowPage.Field(r, "provider"),
+            AuditRowPage.Field(r, "action"), AuditRowPage.Field(r, "target"), AuditRowPage.Field(r, "status"), AuditRowPage.Field(r, "idempotencyKey"),
         });
         if (header)
         {

@@ -111,7 +111,7 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
         var described = filters.Count == 0 ? "all" : string.Join(' ', filters.Select(f => $"{f.Name}={f.Value}"));
         return RunAsync<object>(server, "query_audit", async caller =>
         {
-            var page = AuditPage.Parse(await services.Audit.GetAsync<JsonElement>(query.ToString(), cancellationToken));
+            var page = AuditRowPage.Parse(await services.Audit.GetAsync<JsonElement>(query.ToString(), cancellationToken));
             await WriteAuditAsync(new AuditEntry(caller, "audit", "QueryAudit", Truncate(described), null, AuditStatus.Succeeded), cancellationToken);
             return new { items = page.Items, next = page.Next };
         });

@@ -1,0 +1,13 @@
+namespace Integrations.Audit.Writing;
+
+/// <summary>A validated, redacted entry waiting for its id, timestamp and place in the chain.</summary>
+public sealed record NewAuditRow(
+    string Actor,
+    string Provider,
+    string Action,
+    string Target,
+    string? IdempotencyKey,
+    string Status,
+    string? TraceId,
+    string? Scope,
+    string Details);

@@ -1,0 +1,88 @@
+using Integrations.Sandbox.Webhooks;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Integrations.Sandbox.Apis;
+
+/// <summary>
+/// <c>POST /_sandbox/webhooks</c>: the sandbox plays GitHub, Stripe or Slack and sends signed webhooks
+/// to the receiver, one event or a seeded scenario, with duplicates and in a chosen order, and
+/// answers with every body it sent and the receiver's status for each copy.
+/// </summary>
+public static class WebhookSenderApi
+{
+    public const string CheckoutCompletedScenario = "checkout_completed";
+    private const int MaxDuplicates = 20;
+
+    public static RouteGroupBuilder MapWebhookSenderApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("_sandbox/webhooks");
+        api.MapPost("/", SendWebhooks);
+        return api;
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<SentWebhook>>, ValidationProblem, ProblemHttpResult>> SendWebhooks(
+        SendWebhooksRequest request, SampleEvents samples, WebhookSender sender, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new Dictionary<string, string[]>();
+        var provider = request.Provider?.ToLowerInvariant();
+        if (provider is not ("github" or "stripe" or "slack"))
+        {
+            errors["provider"] = ["provider must be github, stripe or slack."];
+        }
+
+        if (request.Scenario is not null && (provider != "stripe" || request.Scenario != CheckoutCompletedScenario))
+        {
+            errors["scenario"] = [$"The only scenario is '{CheckoutCompletedScenario}', for provider stripe."];
+        }
+
+        if (request.Duplicates is < 0 or > MaxDuplicates)
+        {
+            errors["duplicates"] = [$"duplicates must be between 0 and {MaxDuplicates}."];
+        }
+
+        if (request.Order is not (null or "in" or "reversed"))
+        {
+            errors["order"] = ["order must be 'in' or 'reversed'."];
+        }
+
+        if (provider == "stripe" && request.Session is { } session && samples.CheckoutSessionOrDefault(session) is null)
+        {
+            errors["session"] = [$"No seeded checkout session '{session}'."];
+        }
+
+        if (provider == "stripe" && request.Customer is { } customer && samples.CustomerOrDefault(customer) is null)
+        {
+            errors["customer"] = [$"No seeded customer '{customer}'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (sender.SecretFor(provider!) is null)
+        {
+            return TypedResults.Problem($"The sandbox has no signing secret for {provider}.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        IReadOnlyList<OutgoingWebhook> webhooks = provider switch
+        {
+            "github" => [samples.GitHub(request.Type, request.Payload)],
+            "slack" => [samples.Slack(request.Type, request.Payload)],
+            _ when request.Scenario is not null => samples.CheckoutCompletedScenario(request.Session, request.Order ?? "reversed"),
+            _ => [samples.Stripe(request.Type ?? "checkout.session.completed", request.Session, request.Customer, request.Payload)],
+        };
+
+        var sent = new List<SentWebhook>();
+        foreach (var webhook in webhooks)
+        {
+            for (var copy = 0; copy <= request.Duplicates; copy++)
+            {
+                sent.Add(await sender.SendAsync(webhook, copy, cancellationToken));
+            }
+        }
+
+        return TypedResults.Ok<IReadOnlyList<SentWebhook>>(sent);
+    }
+}

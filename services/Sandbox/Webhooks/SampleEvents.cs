@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Integrations.Sandbox.Stripe;
+
+namespace Integrations.Sandbox.Webhooks;
+
+/// <summary>
+/// Webhook bodies in each provider's shape, built from the sandbox's seeded data: a GitHub
+/// <c>push</c>, Stripe events (<c>checkout.session.completed</c> from a seeded session,
+/// <c>customer.created/updated</c> from a seeded customer, any other type with the given object),
+/// a Slack <c>event_callback</c>. A caller's <c>payload</c> is merged over the defaults, property by
+/// property: into the whole body for GitHub, into <c>data.object</c> for Stripe, into <c>event</c> for Slack.
+/// </summary>
+public sealed class SampleEvents(StripeCatalog catalog, TimeProvider time)
+{
+    public OutgoingWebhook GitHub(string? eventType, JsonObject? payload)
+    {
+        var body = new JsonObject
+        {
+            ["ref"] = "refs/heads/main",
+            ["repository"] = new JsonObject { ["full_name"] = "acme/sandbox", ["private"] = false },
+            ["pusher"] = new JsonObject { ["name"] = "octocat", ["email"] = "octocat@example.com" },
+            ["sender"] = new JsonObject { ["login"] = "octocat" },
+            ["commits"] = new JsonArray(new JsonObject { ["id"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)), ["message"] = "feat: sandbox change" }),
+        };
+        Merge(body, payload);
+        return new OutgoingWebhook("github", eventType ?? "push", Guid.NewGuid().ToString(), JsonSerializer.SerializeToUtf8Bytes(body));
+    }
+
+    public OutgoingWebhook Slack(string? eventType, JsonObject? payload)
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var inner = new JsonObject
+        {
+            ["type"] = eventType ?? "app_mention",
+            ["user"] = "U00SANDBOX",
+            ["text"] = "<@U00BOT> hello from the sandbox",
+            ["channel"] = "C00SANDBOX",
+            ["ts"] = $"{now}.000100",
+            ["event_ts"] = $"{now}.000100",
+        };
+        Merge(inner, payload);
+        var eventId = "Ev" + RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 10);
+        var body = new JsonObject
+        {
+            ["token"] = "sandbox-verification-token",
+            ["team_id"] = "T00SANDBOX",
+            ["api_app_id"] = "A00SANDBOX",
+            ["event"] = inner,
+            ["type"] = "event_callback",
+            ["event_id"] = eventId,
+            ["event_time"] = now,
+        };
+        return new OutgoingWebhook("slack", inner["type"]!.GetValue<string>(), eventId, JsonSerializer.SerializeToUtf8Bytes(body));
+    }
+
+    /// <summary>A Stripe event; <paramref name="age"/> moves its <c>created</c> into the past.</summary>
+    public OutgoingWebhook Stripe(string type, string? sessionId, string? customerId, JsonObject? payload, TimeSpan age = default, JsonObject? previousAttributes = null)
+    {
+        var data = type switch
+        {
+            "checkout.session.completed" => JsonSerializer.SerializeToNode(CheckoutSession(sessionId).ToJson(Customer(CheckoutSession(sessionId).CustomerId)))!.AsObject(),
+            "customer.created" or "customer.updated" => JsonSerializer.SerializeToNode(Customer(customerId ?? CheckoutSession(sessionId).CustomerId).ToJson())!.AsObject(),
+            _ => [],
+        };
+        Merge(data, payload);
+
+        var eventId = "evt_" + RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 24);
+        var dataNode = new JsonObject { ["object"] = data };
+        if (previousAttributes is not null)
+        {
+            dataNode["previous_attributes"] = previousAttributes;
+        }
+
+        var body = new JsonObject
+        {
+            ["id"] = eventId,
+            ["object"] = "event",
+            ["api_version"] = "2025-01-27.acacia",
+            ["created"] = (time.GetUtcNow() - age).ToUnixTimeSeconds(),
+            ["data"] = dataNode,
+            ["livemode"] = false,
+            ["pending_webhooks"] = 1,
+            ["request"] = new JsonObject { ["id"] = null, ["idempotency_key"] = null },
+            ["type"] = type,
+        };
+        return new OutgoingWebhook("stripe", type, eventId, JsonSerializer.SerializeToUtf8Bytes(body));
+    }
+
+    /// <summary>
+    /// <c>checkout_completed</c>: a seeded session's <c>checkout.session.completed</c>, then a pair of
+    /// <c>customer.updated</c> for its customer that change the email twice; the pair comes newest
+    /// first unless <paramref name="order"/> is <c>in</c>. Every event is dated in the past, in
+    /// creation order, so a receiver that keeps the newest state ends with the second change.
+    /// </summary>
+    public IReadOnlyList<OutgoingWebhook> CheckoutCompletedScenario(string? sessionId, string order)
+    {
+        var session = CheckoutSession(sessionId);
+        var customer = Customer(session.CustomerId);
+        var (local, domain) = SplitEmail(customer.Email ?? $"{customer.Id}@example.com");
+        var older = $"{local}+older@{domain}";
+        var newer = $"{local}+newer@{domain}";
+
+        var checkout = Stripe("checkout.session.completed", session.Id, null, null, TimeSpan.FromSeconds(3));
+        var first = Stripe("customer.updated", null, customer.Id, new JsonObject { ["email"] = older }, TimeSpan.FromSeconds(2),
+            new JsonObject { ["email"] = customer.Email });
+        var second = Stripe("customer.updated", null, customer.Id, new JsonObject { ["email"] = newer }, TimeSpan.FromSeconds(1),
+            new JsonObject { ["email"] = older });
+        return order == "in" ? [checkout, first, second] : [checkout, second, first];
+    }
+
+    public StripeCheckoutSession CheckoutSession(string? id) =>
+        id is null ? StripeCatalog.SeededSessions[0]
+        : catalog.Session(id) ?? throw new KeyNotFoundException($"No seeded checkout session '{id}'.");
+
+    public StripeCheckoutSession? CheckoutSessionOrDefault(string id) => catalog.Session(id);
+
+    public StripeCustomer? CustomerOrDefault(string id) => catalog.Customer(id);
+
+    private StripeCustomer Customer(string id) =>
+        catalog.Customer(id) ?? throw new KeyNotFoundException($"No seeded customer '{id}'.");
+
+    private static (string Local, string Domain) SplitEmail(string email)
+    {
+        var at = email.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 ? (email[..at], email[(at + 1)..]) : (email, "example.com");
+    }
+
+    private static void Merge(JsonObject target, JsonObject? overrides)
+    {
+        foreach (var (name, value) in overrides ?? [])
+        {
+            target[name] = value?.DeepClone();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+
+namespace Integrations.Sandbox.Webhooks;
+
+/// <summary>
+/// What <c>POST /_sandbox/webhooks</c> should send.
+/// </summary>
+/// <param name="Provider"><c>github</c>, <c>stripe</c> or <c>slack</c>.</param>
+/// <param name="Type">The event type: GitHub's <c>X-GitHub-Event</c> (default <c>push</c>), Stripe's <c>type</c>
+/// (default <c>checkout.session.completed</c>), Slack's inner <c>event.type</c> (default <c>app_mention</c>).</param>
+/// <param name="Payload">Properties merged over the sample body (see <see cref="SampleEvents"/>).</param>
+/// <param name="Scenario">A seeded sequence instead of one event; Stripe has <c>checkout_completed</c>.</param>
+/// <param name="Session">Stripe: the seeded checkout session (default the first, <c>cs_test_SandboxJanePro01</c>).</param>
+/// <param name="Customer">Stripe <c>customer.*</c> events: the seeded customer (default the session's).</param>
+/// <param name="Duplicates">Extra copies of each event, sent right after it with the same id and body. Default 0.</param>
+/// <param name="Order"><c>in</c> or <c>reversed</c>: the order of a scenario's out-of-order pair. Default <c>reversed</c>.</param>
+public sealed record SendWebhooksRequest(
+    string? Provider,
+    string? Type = null,
+    JsonObject? Payload = null,
+    string? Scenario = null,
+    string? Session = null,
+    string? Customer = null,
+    int Duplicates = 0,
+    string? Order = null);

@@ -1,0 +1,6 @@
+using System.Text.Json;
+
+namespace Integrations.Sandbox.Webhooks;
+
+/// <summary>What the sender sent and how the receiver answered it (<see cref="Status"/> 0: no answer).</summary>
+public sealed record SentWebhook(string Provider, string EventType, string DeliveryId, int Copy, int Status, JsonElement Payload, JsonElement? Response);

@@ -1,0 +1,52 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Integrations.Sandbox.Webhooks;
+
+/// <summary>POSTs signed webhooks to the receiver's <c>/webhooks/{provider}</c>, the way the provider would.</summary>
+public sealed class WebhookSender(HttpClient http, IOptions<SandboxOptions> options, TimeProvider time)
+{
+    public string? SecretFor(string provider) => provider switch
+    {
+        "github" => options.Value.GitHubWebhookSecret,
+        "stripe" => options.Value.StripeWebhookSecret,
+        "slack" => options.Value.SlackSigningSecret,
+        _ => null,
+    } is { Length: > 0 } secret ? secret : null;
+
+    public async Task<SentWebhook> SendAsync(OutgoingWebhook webhook, int copy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        var secret = SecretFor(webhook.Provider) ?? throw new InvalidOperationException($"No signing secret for {webhook.Provider}.");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/{webhook.Provider}") { Content = new ByteArrayContent(webhook.Body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        foreach (var (name, value) in WebhookSigner.Headers(webhook, secret, time.GetUtcNow().ToUnixTimeSeconds()))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        var payload = JsonSerializer.Deserialize<JsonElement>(webhook.Body);
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            JsonElement? answer = null;
+            try
+            {
+                answer = text.Length > 0 ? JsonSerializer.Deserialize<JsonElement>(text) : null;
+            }
+            catch (JsonException)
+            {
+                answer = JsonSerializer.SerializeToElement(text);
+            }
+
+            return new SentWebhook(webhook.Provider, webhook.EventType, webhook.DeliveryId, copy, (int)response.StatusCode, payload, answer);
+        }
+        catch (HttpRequestException ex)
+        {
+            return new SentWebhook(webhook.Provider, webhook.EventType, webhook.DeliveryId, copy, 0, payload, JsonSerializer.SerializeToElement(ex.Message));
+        }
+    }
+}

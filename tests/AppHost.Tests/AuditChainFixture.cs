@@ -1,0 +1,41 @@
+namespace Integrations.AppHost.Tests;
+
+/// <summary>
+/// A stack of its own for tests that tamper with audit rows (the shared stack's chain must stay intact),
+/// with a second audit service process, <see cref="Replica"/>, on the same database: its own pool and writer.
+/// </summary>
+public sealed class AuditChainFixture : IAsyncLifetime
+{
+    public const string Replica = "audit-replica";
+
+    private readonly ThrowawayStack _stack = new("audit-chain");
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
+
+    public async Task InitializeAsync() =>
+        _app = await _stack.StartAsync(
+            [$"Parameters:audit-api-key={StackFixture.AuditApiKey}", $"Parameters:audit-admin-key={StackFixture.AuditAdminKey}"],
+            builder =>
+            {
+                var database = builder.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "auditdb");
+                builder.AddProject(Replica, Path.Combine(builder.AppHostDirectory, "..", "services", "Audit", "Audit.csproj"))
+                    .WithReference(builder.CreateResourceBuilder(database))
+                    .WaitForCompletion(builder.CreateResourceBuilder<ProjectResource>("migrator"))
+                    .WithEnvironment("INTEGRATION_ENV", "sandbox")
+                    .WithEnvironment("Audit__ApiKey", StackFixture.AuditApiKey)
+                    .WithEnvironment("Audit__AdminKey", StackFixture.AuditAdminKey)
+                    .WithHttpHealthCheck("/health");
+            },
+            "audit", Replica);
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        _stack.Dispose();
+    }
+}

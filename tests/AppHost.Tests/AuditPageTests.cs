@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Integrations.AppHost.Tests;
+
+/// <summary>
+/// The audit page in a real browser: the distribution's chromium (scripts/prerequisites.sh installs it)
+/// driven by Playwright, against the audit service of the shared stack.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class AuditPageTests(StackFixture stack)
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private static readonly TimeSpan s_liveTail = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task OnlyTheAdminKeyOpensThePageWhichFiltersRowsShowsTheChainAndLinksTraces()
+    {
+        var actor = $"page-{Guid.NewGuid():N}";
+        var traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        using var http = stack.CreateAuditClient();
+        await AuditStoreTests.WriteBatchAsync(http,
+        [
+            AuditStoreTests.Entry(actor, "slack", "succeeded", $"{actor}:slack:1"),
+            AuditStoreTests.Entry(actor, "slack", "failed", $"{actor}:slack:2"),
+            AuditStoreTests.Entry(actor, "slack", "succeeded", $"{actor}:slack:3"),
+            AuditStoreTests.Entry(actor, "github", "succeeded", $"{actor}:github:1") with { TraceId = traceId },
+            AuditStoreTests.Entry(actor, "github", "started", $"{actor}:github:2"),
+        ]);
+        var baseUrl = stack.App.GetEndpoint("audit", "http").ToString().TrimEnd('/');
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            // Tests run as root in CI, where chromium's sandbox cannot start.
+            Args = ["--no-sandbox"],
+        });
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync($"{baseUrl}/audit?actor={actor}");
+        Assert.Matches("/audit/login", page.Url);
+        Assert.Equal(0, await page.Locator("table").CountAsync());
+
+        await page.FillAsync("#key", "not-the-admin-key");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That key is not valid.");
+        Assert.Matches("/audit/login", page.Url);
+
+        await page.FillAsync("#key", StackFixture.AuditAdminKey);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(new Regex($"/audit\\?actor={actor}$"));
+
+        var rows = page.Locator("tbody#rows tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(5);
+        await Assertions.Expect(page.Locator("#chain-status")).ToContainTextAsync("Hash chain verified");
+        Assert.Equal("true", await page.Locator("#chain-status").GetAttributeAsync("data-ok"));
+
+        await page.FillAsync("input[name=provider]", "github");
+        await page.ClickAsync("form.filters button[type=submit]");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        Assert.Contains("provider=github", page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page.GetByText($"{actor}:github:1")).ToBeVisibleAsync();
+        Assert.Equal(0, await page.GetByText($"{actor}:slack:1").CountAsync());
+
+        var link = page.Locator($"tr:has-text('{actor}:github:1') a.trace");
+        Assert.Equal($"{StackFixture.DashboardUrl}/traces/detail/{traceId}", await link.GetAttributeAsync("href"));
+
+        // Live tail: a row written now appears without a reload; one that does not match the filters does not.
+        await AuditStoreTests.WriteBatchAsync(http,
+        [
+            AuditStoreTests.Entry(actor, "slack", "succeeded", $"{actor}:slack:live"),
+            AuditStoreTests.Entry(actor, "github", "failed", $"{actor}:github:live"),
+        ]);
+        await Assertions.Expect(rows).ToHaveCountAsync(3, new() { Timeout = (float)s_liveTail.TotalMilliseconds });
+        await Assertions.Expect(rows.First).ToContainTextAsync($"{actor}:github:live");
+        Assert.Equal(0, await page.GetByText($"{actor}:slack:live").CountAsync());
+
+        // Signed out, the page and its live-tail rows are closed again.
+        await page.ClickAsync("header button[type=submit]");
+        await page.WaitForURLAsync(new Regex("/audit/login"));
+        using var anonymous = stack.App.CreateHttpClient("audit");
+        using var tail = await anonymous.GetAsync("/audit?handler=Rows&after=0");
+        Assert.DoesNotContain(actor, await tail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
