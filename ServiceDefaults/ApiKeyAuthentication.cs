@@ -18,25 +18,35 @@ public static class ApiKeyAuthentication
 {
     public const string HeaderName = "X-Api-Key";
 
-    /// <summary>Requires the key configured at <paramref name="configurationKey"/> on every endpoint of the group.</summary>
+    /// <summary>
+    /// Requires the key configured at <paramref name="configurationKey"/> on every endpoint of the group.
+    /// The check wraps each endpoint's request delegate, so it runs before the request body and
+    /// parameters are bound: a caller without the key gets 401 whatever it sends, never a 400 or 500
+    /// that would show it reached the handler (an endpoint filter would only run after binding).
+    /// </summary>
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder, string configurationKey) where TBuilder : IEndpointConventionBuilder
     {
+        ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(configurationKey);
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.Add(endpoint =>
         {
-            var configuration = context.HttpContext.RequestServices.GetRequiredService<IConfiguration>();
-            var expected = configuration[configurationKey];
-            var presented = context.HttpContext.Request.Headers[HeaderName].ToString();
-            if (string.IsNullOrEmpty(expected) || !FixedTimeEquals(presented, expected))
+            var next = endpoint.RequestDelegate ?? throw new InvalidOperationException($"{endpoint.DisplayName} has no request delegate to protect.");
+            endpoint.RequestDelegate = async context =>
             {
-                context.HttpContext.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{HeaderName}\"";
-                return Results.Problem(
-                    title: "Authentication required.",
-                    detail: $"Send a valid API key in the {HeaderName} header.",
-                    statusCode: StatusCodes.Status401Unauthorized);
-            }
+                var expected = context.RequestServices.GetRequiredService<IConfiguration>()[configurationKey];
+                var presented = context.Request.Headers[HeaderName].ToString();
+                if (string.IsNullOrEmpty(expected) || !FixedTimeEquals(presented, expected))
+                {
+                    context.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{HeaderName}\"";
+                    await Results.Problem(
+                        title: "Authentication required.",
+                        detail: $"Send a valid API key in the {HeaderName} header.",
+                        statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context);
+                    return;
+                }
 
-            return await next(context);
+                await next(context);
+            };
         });
         return builder;
     }

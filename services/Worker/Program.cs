@@ -7,6 +7,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapQueueApi();
 app.MapActionsApi();

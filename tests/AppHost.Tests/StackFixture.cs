@@ -56,39 +56,60 @@ public sealed class StackFixture : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
 
-    public async Task InitializeAsync() =>
-        _app = await _stack.StartAsync(
-            [
-                "INTEGRATION_ENV=sandbox",
-                $"GITHUB_WEBHOOK_SECRET={GitHubWebhookSecret}",
-                $"STRIPE_WEBHOOK_SECRET={StripeWebhookSecret}",
-                $"STRIPE_SECRET_KEY={StripeSecretKey}",
-                $"SLACK_SIGNING_SECRET={SlackSigningSecret}",
-                $"Parameters:receiver-admin-key={ReceiverAdminKey}",
-                $"Parameters:worker-admin-key={WorkerAdminKey}",
-                $"Parameters:gate-api-key={GateApiKey}",
-                $"Parameters:broker-api-key={BrokerApiKey}",
-                $"Parameters:audit-api-key={AuditApiKey}",
-                $"Parameters:audit-admin-key={AuditAdminKey}",
-                $"Dashboard:Url={DashboardUrl}",
-                $"GOOGLE_CLIENT_ID={GoogleClientId}",
-                $"GOOGLE_CLIENT_SECRET={GoogleClientSecret}",
-            ],
-            builder =>
-            {
-                builder.CreateResourceBuilder<ProjectResource>("receiver")
-                    .WithEnvironment("Receiver__Sources__github__Secrets__0", OldGitHubWebhookSecret)
-                    .WithEnvironment("Receiver__Sources__acme__Scheme", "standard")
-                    .WithEnvironment("Receiver__Sources__acme__Secrets__0", AcmeWebhookSecret);
-                AddBrokerReplica(builder);
-                builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
-            },
-            [.. Services, BrokerReplica]);
+    /// <summary>The AppHost arguments that pin every secret and key to the constants above.</summary>
+    public static IReadOnlyList<string> Arguments { get; } =
+    [
+        "INTEGRATION_ENV=sandbox",
+        $"GITHUB_WEBHOOK_SECRET={GitHubWebhookSecret}",
+        $"STRIPE_WEBHOOK_SECRET={StripeWebhookSecret}",
+        $"STRIPE_SECRET_KEY={StripeSecretKey}",
+        $"SLACK_SIGNING_SECRET={SlackSigningSecret}",
+        $"Parameters:receiver-admin-key={ReceiverAdminKey}",
+        $"Parameters:worker-admin-key={WorkerAdminKey}",
+        $"Parameters:gate-api-key={GateApiKey}",
+        $"Parameters:broker-api-key={BrokerApiKey}",
+        $"Parameters:audit-api-key={AuditApiKey}",
+        $"Parameters:audit-admin-key={AuditAdminKey}",
+        $"Dashboard:Url={DashboardUrl}",
+        $"GOOGLE_CLIENT_ID={GoogleClientId}",
+        $"GOOGLE_CLIENT_SECRET={GoogleClientSecret}",
+    ];
 
-    private static void AddBrokerReplica(IDistributedApplicationTestingBuilder builder)
+    public async Task InitializeAsync() =>
+        _app = await _stack.StartAsync(Arguments, Configure, [.. Services, BrokerReplica]);
+
+    /// <summary>The test-only wiring: a second GitHub secret, the <c>acme</c> source, OAuth apps and (optionally) the broker replica.</summary>
+    public static void Configure(IDistributedApplicationTestingBuilder builder) => Configure(builder, brokerReplica: true);
+
+    /// <inheritdoc cref="Configure(IDistributedApplicationTestingBuilder)"/>
+    public static void Configure(IDistributedApplicationTestingBuilder builder, bool brokerReplica)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.CreateResourceBuilder<ProjectResource>("receiver")
+            .WithEnvironment("Receiver__Sources__github__Secrets__0", OldGitHubWebhookSecret)
+            .WithEnvironment("Receiver__Sources__acme__Scheme", "standard")
+            .WithEnvironment("Receiver__Sources__acme__Secrets__0", AcmeWebhookSecret);
+        IResourceBuilder<ProjectResource>[] oauthServices =
+        [
+            builder.CreateResourceBuilder<ProjectResource>("broker"),
+            builder.CreateResourceBuilder<ProjectResource>("sandbox"),
+            .. brokerReplica ? [AddBrokerReplica(builder)] : Array.Empty<IResourceBuilder<ProjectResource>>(),
+        ];
+        foreach (var service in oauthServices)
+        {
+            foreach (var (name, value) in ExtraOAuthApps)
+            {
+                service.WithEnvironment(name, value);
+            }
+        }
+
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+    }
+
+    private static IResourceBuilder<ProjectResource> AddBrokerReplica(IDistributedApplicationTestingBuilder builder)
     {
         var database = builder.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "integrationsdb");
-        var replica = builder.AddProject(BrokerReplica, Path.Combine(builder.AppHostDirectory, "..", "services", "TokenBroker", "TokenBroker.csproj"))
+        return builder.AddProject(BrokerReplica, Path.Combine(builder.AppHostDirectory, "..", "services", "TokenBroker", "TokenBroker.csproj"))
             .WithReference(builder.CreateResourceBuilder(database)).WaitForCompletion(builder.CreateResourceBuilder<ProjectResource>("migrator"))
             .WithReference(builder.CreateResourceBuilder<ProjectResource>("audit")).WithEnvironment("Audit__ApiKey", AuditApiKey)
             .WithEnvironment("INTEGRATION_ENV", "sandbox")
@@ -98,14 +119,6 @@ public sealed class StackFixture : IAsyncLifetime
             .WithReference(builder.CreateResourceBuilder<ProjectResource>("gate")).WithEnvironment("Gate__ApiKey", GateApiKey)
             .WithProviders(builder.CreateResourceBuilder<ProjectResource>("sandbox"))
             .WithHttpHealthCheck("/health");
-
-        foreach (var service in new[] { builder.CreateResourceBuilder<ProjectResource>("broker"), builder.CreateResourceBuilder<ProjectResource>("sandbox"), replica })
-        {
-            foreach (var (name, value) in ExtraOAuthApps)
-            {
-                service.WithEnvironment(name, value);
-            }
-        }
     }
 
     public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)

@@ -74,6 +74,20 @@ public sealed class StripeSignatureTests
     }
 
     [Theory]
+    [InlineData(Secret, StatusCodes.Status400BadRequest)]
+    [InlineData("whsec_wrong", StatusCodes.Status401Unauthorized)]
+    public void BodyThatIsNotUtf8IsVerifiedOverItsRawBytes(string signedWith, int expected)
+    {
+        byte[] body = [0x7b, 0xff, 0xfe, 0x00, 0x80, 0x7d];
+        var t = Now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var v1 = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(signedWith), (byte[])[.. Encoding.UTF8.GetBytes(t + "."), .. body]));
+
+        var result = _scheme.Verify(Headers((StripeSignature.HeaderName, $"t={t},v1={v1}")), body, [Secret], Sandbox);
+
+        Assert.Equal(expected, result.Rejection?.Status);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("t=abc,v1=00")]
     [InlineData("t=1800000000")]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Unicode;
 using Stripe;
 
 namespace Integrations.Receiver.Verification;
@@ -40,6 +41,17 @@ public sealed class StripeSignature : IWebhookScheme
         if (!Hmac.WithinTolerance(timestamp, context.Now, TimeSpan.FromSeconds(ToleranceSeconds)))
         {
             return Verification.Reject(Rejection.StaleTimestamp(TimeSpan.FromSeconds(ToleranceSeconds)));
+        }
+
+        // Stripe.net verifies a string, and bytes that are not UTF-8 do not survive the conversion:
+        // such a body (never a Stripe event) is verified over its raw bytes, so that a valid
+        // signature over it is a 400 like any other non-JSON body, and a bad one still a 401.
+        if (!Utf8.IsValid(body))
+        {
+            var (signedTimestamp, signatures) = SignedParts(header);
+            return Verification.Reject(Hmac.AnyMatches(Hmac.Utf8Keys(secrets), Encoding.UTF8.GetBytes(signedTimestamp + "."), body, signatures)
+                ? Rejection.NotJson()
+                : Rejection.BadSignature(HeaderName));
         }
 
         var json = Encoding.UTF8.GetString(body);
@@ -130,6 +142,28 @@ public sealed class StripeSignature : IWebhookScheme
         }
 
         return signatures > 0 ? timestamp : null;
+    }
+
+    /// <summary>The header's <c>t</c> exactly as sent (it is what was signed) and its well-formed <c>v1</c> values.</summary>
+    private static (string Timestamp, List<byte[]> Signatures) SignedParts(string header)
+    {
+        var timestamp = "";
+        var signatures = new List<byte[]>();
+        foreach (var part in header.Split(','))
+        {
+            var equals = part.IndexOf('=');
+            var (key, value) = (part[..Math.Max(equals, 0)].Trim(), part[(equals + 1)..].Trim());
+            if (key == "t")
+            {
+                timestamp = value;
+            }
+            else if (key == "v1" && Hmac.FromHex(value) is { } signature)
+            {
+                signatures.Add(signature);
+            }
+        }
+
+        return (timestamp, signatures);
     }
 
     public static string Sign(ReadOnlySpan<byte> body, long timestamp, string secret) =>

@@ -16,6 +16,7 @@ internal static class ApplicationServiceExtensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDataSource("integrationsdb");
+        builder.Services.AddOpenApi();
 
         builder.Services.AddOptions<QueueOptions>()
             .BindConfiguration(QueueOptions.SectionName)

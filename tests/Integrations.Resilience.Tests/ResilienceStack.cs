@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using Integrations.AppHost.Tests;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Integrations.Resilience.Tests;
+
+/// <summary>
+/// One real AppHost for the resilience proofs, on its own throwaway data, with every secret pinned
+/// (<see cref="StackFixture"/>'s constants plus the provider tokens below), a dedicated Standard
+/// Webhooks source <c>fuzz</c>, every service exporting OTLP to an in-test <see cref="OtlpCollector"/>,
+/// and every resource's console log captured from the moment the app is built.
+/// </summary>
+public sealed class ResilienceStack : IAsyncLifetime
+{
+    public const string SlackBotToken = "xoxb-resilience-bot-token-5f1e0c2a";
+    public const string GitHubToken = "ghp_resilienceGitHubToken0123456789ab";
+    public const string SaasApiToken = "resilience-saas-api-token-71c4";
+    public const string SlackWebhookToken = "resilience-hook-token-0042";
+    /// <summary>The secret of <c>fuzz</c>, the Standard Webhooks source that bad-input generation targets.</summary>
+    public const string FuzzWebhookSecret = "whsec_cmVzaWxpZW5jZS1mdXp6LXNvdXJjZS1rZXktMDE=";
+
+    public static readonly string[] Services = ["receiver", "gate", "worker", "broker", "audit", "sandbox"];
+
+    private readonly ThrowawayStack _stack = new("resilience");
+    private readonly CancellationTokenSource _stopWatching = new();
+    private readonly List<Task> _watchers = [];
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
+
+    public OtlpCollector Telemetry { get; } = new();
+
+    /// <summary>Every console line of every resource, by resource name.</summary>
+    public ConcurrentDictionary<string, ConcurrentQueue<string>> Logs { get; } = new();
+
+    /// <summary>Every secret and key this stack was configured with, by name (OAuth client ids are public, so not listed).</summary>
+    public static IReadOnlyDictionary<string, string> ConfiguredSecrets { get; } = new Dictionary<string, string>
+    {
+        ["GITHUB_WEBHOOK_SECRET"] = StackFixture.GitHubWebhookSecret,
+        ["github old webhook secret"] = StackFixture.OldGitHubWebhookSecret,
+        ["STRIPE_WEBHOOK_SECRET"] = StackFixture.StripeWebhookSecret,
+        ["SLACK_SIGNING_SECRET"] = StackFixture.SlackSigningSecret,
+        ["acme webhook secret"] = StackFixture.AcmeWebhookSecret,
+        ["acme webhook key (base64)"] = StackFixture.AcmeWebhookSecret["whsec_".Length..],
+        ["fuzz webhook secret"] = FuzzWebhookSecret,
+        ["fuzz webhook key (base64)"] = FuzzWebhookSecret["whsec_".Length..],
+        ["receiver-admin-key"] = StackFixture.ReceiverAdminKey,
+        ["worker-admin-key"] = StackFixture.WorkerAdminKey,
+        ["gate-api-key"] = StackFixture.GateApiKey,
+        ["broker-api-key"] = StackFixture.BrokerApiKey,
+        ["audit-api-key"] = StackFixture.AuditApiKey,
+        ["audit-admin-key"] = StackFixture.AuditAdminKey,
+        ["GOOGLE_CLIENT_SECRET"] = StackFixture.GoogleClientSecret,
+        ["GITHUB_CLIENT_SECRET"] = StackFixture.ExtraOAuthApps["GITHUB_CLIENT_SECRET"],
+        ["SLACK_CLIENT_SECRET"] = StackFixture.ExtraOAuthApps["SLACK_CLIENT_SECRET"],
+        ["SLACK_BOT_TOKEN"] = SlackBotToken,
+        ["STRIPE_SECRET_KEY"] = StackFixture.StripeSecretKey,
+        ["GITHUB_TOKEN"] = GitHubToken,
+        ["SAAS_API_TOKEN"] = SaasApiToken,
+        ["SLACK_WEBHOOK_URL token"] = SlackWebhookToken,
+    };
+
+    public async Task InitializeAsync()
+    {
+        using var cts = new CancellationTokenSource(StackFixture.StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [
+                $"Infra:DataDirectory={_stack.DataDirectory}",
+                .. StackFixture.Arguments,
+                $"SLACK_BOT_TOKEN={SlackBotToken}",
+                $"GITHUB_TOKEN={GitHubToken}",
+                $"SAAS_API_TOKEN={SaasApiToken}",
+                $"SLACK_WEBHOOK_URL=/slack/services/T00SANDBOX/B00SANDBOX/{SlackWebhookToken}",
+            ],
+            cts.Token);
+        StackFixture.Configure(builder, brokerReplica: false);
+        builder.CreateResourceBuilder<ProjectResource>("receiver")
+            .WithEnvironment("Receiver__Sources__fuzz__Scheme", "standard")
+            .WithEnvironment("Receiver__Sources__fuzz__Secrets__0", FuzzWebhookSecret);
+        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", Telemetry.EndpointFor(project.Name).ToString())
+                .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+                .WithEnvironment("OTEL_EXPORTER_OTLP_HEADERS", "")
+                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500")
+                .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "500")
+                .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "2000");
+        }
+
+        var app = await builder.BuildAsync(cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
+        await app.StartAsync(cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
+        // Watched once started (a resource's log stream has its instance name only then); the stream replays from the start.
+        WatchLogs(app);
+        foreach (var service in Services)
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
+        }
+
+        _app = app;
+    }
+
+    private void WatchLogs(DistributedApplication app)
+    {
+        var loggers = app.Services.GetRequiredService<ResourceLoggerService>();
+        foreach (var resource in app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Where(r => r is not ParameterResource))
+        {
+            var lines = Logs.GetOrAdd(resource.Name, _ => new());
+            _watchers.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var batch in loggers.WatchAsync(resource).WithCancellation(_stopWatching.Token))
+                    {
+                        foreach (var line in batch)
+                        {
+                            lines.Enqueue(line.Content);
+                        }
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }));
+        }
+    }
+
+    /// <summary>
+    /// Every other secret parameter's value (the generated Redis and PostgreSQL passwords). OAuth
+    /// client ids are left out: they are public, sent in every authorization URL.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> InfrastructureSecretsAsync()
+    {
+        var secrets = new Dictionary<string, string>();
+        foreach (var parameter in App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Where(p => p.Secret && !p.Name.EndsWith("-client-id", StringComparison.Ordinal)))
+        {
+            if (await parameter.GetValueAsync(CancellationToken.None) is { Length: >= 8 } value && !ConfiguredSecrets.Values.Contains(value))
+            {
+                secrets[$"parameter {parameter.Name}"] = value;
+            }
+        }
+
+        return secrets;
+    }
+
+    public Uri Endpoint(string resource) => App.GetEndpoint(resource, "http");
+
+    /// <summary>A plain client without retries, so that every request the test counts is sent exactly once.</summary>
+    public HttpClient Client(string resource, string? apiKey = null)
+    {
+        var http = new HttpClient { BaseAddress = Endpoint(resource), Timeout = StackFixture.StepTimeout };
+        if (apiKey is not null)
+        {
+            http.DefaultRequestHeaders.TryAddWithoutValidation("X-Api-Key", apiKey);
+        }
+
+        return http;
+    }
+
+    public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)
+    {
+        var connectionString = await App.GetConnectionStringAsync(database)
+            ?? throw new InvalidOperationException($"No connection string for {database}.");
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public async Task<long> ScalarAsync(string database, string sql, params object[] parameters)
+    {
+        await using var connection = await OpenDatabaseAsync(database);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stopWatching.CancelAsync();
+        await Task.WhenAll(_watchers).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        Telemetry.Dispose();
+        _stopWatching.Dispose();
+        _stack.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ResilienceCollection : ICollectionFixture<ResilienceStack>
+{
+    public const string Name = "resilience";
+}
