@@ -36,8 +36,8 @@ psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -q -c 'CREATE DATABASE integrationsd
 base="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$password"
 export ConnectionStrings__integrationsdb="$base;Database=integrationsdb" ConnectionStrings__auditdb="$base;Database=auditdb"
 secret="bench-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export GITHUB_WEBHOOK_SECRET="$secret" STRIPE_WEBHOOK_SECRET="whsec_bench" SLACK_SIGNING_SECRET="bench" SLACK_BOT_TOKEN="xoxb-bench"
-# The worker validates its gate settings at start; the ping deliveries used here never reach the gate.
+export GITHUB_WEBHOOK_SECRET="$secret" STRIPE_WEBHOOK_SECRET="whsec_bench" SLACK_SIGNING_SECRET="bench" SLACK_BOT_TOKEN="xoxb-bench" GITHUB_TOKEN="bench" STRIPE_SECRET_KEY="sk_test_bench"
+# The worker validates its provider and gate settings at start; the ping deliveries used here reach neither.
 export Receiver__AdminApiKey="bench-admin-$secret" Worker__AdminApiKey="bench-admin-$secret" Gate__ApiKey="bench-gate-$secret" Audit__ApiKey="bench-audit-$secret" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
 
 dotnet services/Migrator/bin/Release/net10.0/Migrator.dll >"$work/migrator.log" 2>&1
