@@ -35,11 +35,14 @@ public sealed class GateTests(StackFixture stack)
 
         var first = await crashed.BeginAsync(new BeginRequest(key, "fp-1", TimeSpan.FromMilliseconds(300)));
         Assert.Equal(IdempotencyStatus.New, first.Status);
+        Assert.False(first.Reclaimed);
         Assert.Equal(IdempotencyStatus.InProgress, (await survivor.BeginAsync(new BeginRequest(key, "fp-1"))).Status);
 
         await Task.Delay(TimeSpan.FromMilliseconds(600));
         var second = await survivor.BeginAsync(new BeginRequest(key, "fp-1"));
         Assert.Equal(IdempotencyStatus.New, second.Status);
+        // The crashed owner may have caused the effect: the new owner is told to check before acting.
+        Assert.True(second.Reclaimed);
         Assert.NotEqual(first.LeaseToken, second.LeaseToken);
 
         var stale = await crashed.CompleteAsync(new CompleteRequest(key, first.LeaseToken!, "from the crashed owner"));
@@ -73,6 +76,8 @@ public sealed class GateTests(StackFixture stack)
         Assert.Equal("released", (await gate.FailAsync(new FailRequest(key, first.LeaseToken!, Retryable: true))).Status);
         var retry = await gate.BeginAsync(new BeginRequest(key, "fp-1"));
         Assert.Equal(IdempotencyStatus.New, retry.Status);
+        // A retryable failure (e.g. a timeout) may still have reached the provider: reclaimed, so check first.
+        Assert.True(retry.Reclaimed);
         Assert.Equal("failed", (await gate.FailAsync(new FailRequest(key, retry.LeaseToken!, Retryable: false, "channel_not_found"))).Status);
 
         var after = await gate.BeginAsync(new BeginRequest(key, "fp-1"));
