@@ -22,6 +22,8 @@ public sealed class StackFixture : IAsyncLifetime
     public const string WorkerAdminKey = "test-worker-admin-key";
     /// <summary>The secret of <c>acme</c>, a Standard Webhooks source configured only for tests.</summary>
     public const string AcmeWebhookSecret = "whsec_dGVzdC1hY21lLXN0YW5kYXJkLXdlYmhvb2tzLWtleQ==";
+    /// <summary>The secret of <c>support</c>, the help desk's Standard Webhooks source whose deliveries start a triage run.</summary>
+    public const string SupportWebhookSecret = "whsec_dGVzdC1zdXBwb3J0LWRlc2std2ViaG9va3Mta2V5MDE=";
     public const string GateApiKey = "test-gate-api-key-0123456789";
     public const string BrokerApiKey = "test-broker-api-key";
     public const string AuditApiKey = "test-audit-api-key";
@@ -88,7 +90,9 @@ public sealed class StackFixture : IAsyncLifetime
         builder.CreateResourceBuilder<ProjectResource>("receiver")
             .WithEnvironment("Receiver__Sources__github__Secrets__0", OldGitHubWebhookSecret)
             .WithEnvironment("Receiver__Sources__acme__Scheme", "standard")
-            .WithEnvironment("Receiver__Sources__acme__Secrets__0", AcmeWebhookSecret);
+            .WithEnvironment("Receiver__Sources__acme__Secrets__0", AcmeWebhookSecret)
+            .WithEnvironment("Receiver__Sources__support__Scheme", "standard")
+            .WithEnvironment("Receiver__Sources__support__Secrets__0", SupportWebhookSecret);
         IResourceBuilder<ProjectResource>[] oauthServices =
         [
             builder.CreateResourceBuilder<ProjectResource>("broker"),

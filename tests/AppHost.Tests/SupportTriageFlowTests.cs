@@ -13,6 +13,8 @@ namespace Integrations.AppHost.Tests;
 public sealed class SupportTriageFlowTests(StackFixture stack)
 {
     private const string SupportFile = "1SupportExportSandbox2026";
+    /// <summary>The sandbox's second export, with the same rows: queued runs file their own tickets.</summary>
+    private const string HelpDeskFile = "1SupportHelpDeskSandbox2026";
 
     [Fact]
     public async Task EngineeringRowsBecomeLabelledIssuesOnceEvenWhenRunTwice()
@@ -66,4 +68,56 @@ public sealed class SupportTriageFlowTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Empty(await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/github/issues/acme/support-denied"));
     }
+
+    [Fact]
+    public async Task ASignedSupportExportDeliveryRunsTriageThroughTheQueue()
+    {
+        var connectionId = (await new BrokerFlow(stack).ConnectAsync(BrokerFlow.NewAccount(), BrokerFlow.DriveReadOnly)).GetProperty("id").GetGuid();
+        var deliveryId = $"msg_{Guid.NewGuid():N}";
+        var body = SupportExportUpdated(new { connectionId, fileId = HelpDeskFile, repository = "acme/support-queued" });
+        using var receiver = stack.App.CreateHttpClient("receiver");
+
+        using var response = await receiver.SendAsync(Webhooks.Standard("support", deliveryId, body, StackFixture.SupportWebhookSecret));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        using var admin = stack.CreateReceiverAdminClient();
+        await StackFixture.EventuallyAsync(async () =>
+            (await admin.GetFromJsonAsync<JsonElement>($"/deliveries/support/{deliveryId}")).GetProperty("state").GetString() == "done" ? "done" : null,
+            "the queued triage run to finish");
+        Assert.Contains(await stack.AuditRowsAsync($"idempotencyKey=google:{deliveryId}:read_support_sheet"),
+            r => r.GetProperty("status").GetString() == "succeeded" && r.GetProperty("action").GetString() == "ReadSupportSheet");
+        var tickets = (await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=github&kind=issue"))
+            .Where(e => e.GetProperty("idempotencyKey").GetString() is { } key && key.StartsWith($"google:{HelpDeskFile}.", StringComparison.Ordinal))
+            .GroupBy(e => e.GetProperty("idempotencyKey").GetString())
+            .ToDictionary(g => g.Key!, g => g.Count());
+        Assert.Equal(
+            new Dictionary<string, int>
+            {
+                [$"google:{HelpDeskFile}.T-1001:create_ticket"] = 1, [$"google:{HelpDeskFile}.T-1004:create_ticket"] = 1,
+                [$"google:{HelpDeskFile}.T-1005:create_ticket"] = 1, [$"google:{HelpDeskFile}.T-1007:create_ticket"] = 1,
+                [$"google:{HelpDeskFile}.T-1008:create_ticket"] = 1,
+            },
+            tickets);
+    }
+
+    [Fact]
+    public async Task ASupportExportDeliveryWithoutAConnectionIsDeadLettered()
+    {
+        var deliveryId = $"msg_{Guid.NewGuid():N}";
+        var body = SupportExportUpdated(new { fileId = SupportFile, repository = "acme/support-queued" });
+        using var receiver = stack.App.CreateHttpClient("receiver");
+
+        using var response = await receiver.SendAsync(Webhooks.Standard("support", deliveryId, body, StackFixture.SupportWebhookSecret));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var dead = await stack.WaitForDeadLetterAsync("support", deliveryId);
+        Assert.Contains("connectionId", dead.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+    }
+
+    private static byte[] SupportExportUpdated(object data) => JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        type = "support.export.updated",
+        timestamp = DateTimeOffset.UtcNow,
+        data,
+    });
 }

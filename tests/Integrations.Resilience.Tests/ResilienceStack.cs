@@ -43,6 +43,8 @@ public sealed class ResilienceStack : IAsyncLifetime
         ["SLACK_SIGNING_SECRET"] = StackFixture.SlackSigningSecret,
         ["acme webhook secret"] = StackFixture.AcmeWebhookSecret,
         ["acme webhook key (base64)"] = StackFixture.AcmeWebhookSecret["whsec_".Length..],
+        ["support webhook secret"] = StackFixture.SupportWebhookSecret,
+        ["support webhook key (base64)"] = StackFixture.SupportWebhookSecret["whsec_".Length..],
         ["fuzz webhook secret"] = FuzzWebhookSecret,
         ["fuzz webhook key (base64)"] = FuzzWebhookSecret["whsec_".Length..],
         ["receiver-admin-key"] = StackFixture.ReceiverAdminKey,

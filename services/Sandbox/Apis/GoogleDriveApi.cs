@@ -38,7 +38,7 @@ public static class GoogleDriveApi
             return Error(403, "PERMISSION_DENIED", "Request had insufficient authentication scopes.");
         }
 
-        if (fileId != SupportExport.FileId)
+        if (!SupportExport.Exists(fileId))
         {
             return Error(404, "NOT_FOUND", $"File not found: {fileId}.");
         }

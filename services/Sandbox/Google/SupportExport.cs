@@ -8,6 +8,11 @@ public static class SupportExport
 {
     public const string FileId = "1SupportExportSandbox2026";
 
+    /// <summary>A second seeded export with the same rows (its own file id, so its own ticket keys), for the help desk's queued runs.</summary>
+    public const string HelpDeskFileId = "1SupportHelpDeskSandbox2026";
+
+    public static bool Exists(string fileId) => fileId is FileId or HelpDeskFileId;
+
     public const string Csv = """"
         id,created_at,customer,subject,body
         T-1001,2026-11-20T09:12:00Z,jane@example.com,Export crashes,"The CSV export crashes with an error when a name has a quote"

@@ -80,6 +80,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddTransient<ReleaseNotesFlow>();
         builder.Services.AddTransient<IDeliveryFlow>(services => services.GetRequiredService<ReleaseNotesFlow>());
         builder.Services.AddTransient<SupportTriageFlow>();
+        builder.Services.AddTransient<IDeliveryFlow>(services => services.GetRequiredService<SupportTriageFlow>());
         builder.Services.AddTransient<IDeliveryFlow, PushSummaryFlow>();
         builder.Services.AddTransient<IDeliveryFlow, StripeCustomerFlow>();
         builder.Services.AddTransient<IDeliveryFlow, BillingFlow>();

@@ -1,17 +1,56 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Integrations.Worker.Connectors;
+using Integrations.Worker.Queue;
 using Integrations.Worker.Triage;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Worker.Flows;
 
 /// <summary>
-/// Support triage, on demand: read the support export with the connection's read-only Google token,
+/// Support triage, on demand or queued: read the support export with the connection's read-only Google token,
 /// classify every row, and open a GitHub issue for each engineering row (labelled with its category
 /// and <c>support</c>, linking back to the row). Each issue's key is <c>google:{file}.{row id}:create_ticket</c>,
 /// so a re-run skips the rows already filed and creates no duplicate.
+/// <para>
+/// Queued runs start from a signed Standard Webhooks delivery of the source <see cref="TriageOptions.Source"/>
+/// (a help desk announcing a new export): <c>{"type":"support.export.updated","data":{"connectionId","fileId","repository"}}</c>.
+/// </para>
 /// </summary>
-public sealed class SupportTriageFlow(ReadSupportSheet readSupportSheet, ISupportClassifier classifier, CreateTicket createTicket, IOptions<TriageOptions> options)
+public sealed partial class SupportTriageFlow(ReadSupportSheet readSupportSheet, ISupportClassifier classifier, CreateTicket createTicket, IOptions<TriageOptions> options)
+    : IDeliveryFlow
 {
+    public const string EventType = "support.export.updated";
+
+    public bool Handles(string provider, string eventType) => provider == options.Value.Source && eventType == EventType;
+
+    public async Task RunAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+
+        Guid connectionId;
+        string fileId, repository;
+        try
+        {
+            using var document = JsonDocument.Parse(delivery.Body);
+            var data = document.RootElement.GetProperty("data");
+            connectionId = data.GetProperty("connectionId").GetGuid();
+            fileId = data.GetProperty("fileId").GetString() ?? "";
+            repository = data.GetProperty("repository").GetString() ?? "";
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new PermanentFlowException("The support export event has no connectionId, fileId or repository.", ex);
+        }
+
+        if (!FileId().IsMatch(fileId) || !Repository().IsMatch(repository))
+        {
+            throw new PermanentFlowException("The support export event names an invalid file id or repository.");
+        }
+
+        await RunAsync(connectionId, fileId, repository, delivery.DeliveryId, WriteAudit.Actor, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<TriagedRow>> RunAsync(Guid connectionId, string fileId, string repository, string runId, string actor, CancellationToken cancellationToken)
     {
         var rows = await readSupportSheet.RunAsync(connectionId, fileId, $"google:{runId}:read_support_sheet", cancellationToken, actor);
@@ -35,4 +74,10 @@ public sealed class SupportTriageFlow(ReadSupportSheet readSupportSheet, ISuppor
 
         return triaged;
     }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,128}$")]
+    private static partial Regex FileId();
+
+    [GeneratedRegex(Apis.ActionRequestRules.Repository)]
+    private static partial Regex Repository();
 }

@@ -8,6 +8,13 @@ public sealed class TriageOptions
     public const string SectionName = "Triage";
 
     /// <summary>
+    /// The receiver source whose <c>support.export.updated</c> deliveries start a queued triage run.
+    /// Default <c>support</c> (configure it in the receiver as a Standard Webhooks source).
+    /// </summary>
+    [Required, RegularExpression("^[a-z0-9][a-z0-9_-]{0,31}$")]
+    public string Source { get; set; } = "support";
+
+    /// <summary>
     /// Rules in order; the first whose keyword occurs in the subject or body (case-insensitive)
     /// wins. Defaults: bug, billing, feature_request, question.
     /// </summary>
