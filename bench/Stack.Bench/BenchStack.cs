@@ -78,7 +78,12 @@ internal sealed class BenchStack : IAsyncDisposable
                     $"GITHUB_WEBHOOK_SECRET={secret}",
                 ],
                 timeout.Token);
-            builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            // Resource logs reach this console from Warning up; the health checks' failures while
+            // PostgreSQL starts, and PostgreSQL's own log lines (it writes them to stderr), are noise.
+            builder.Services.AddLogging(logging => logging
+                .SetMinimumLevel(LogLevel.Warning)
+                .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+                .AddFilter("AppHost.Resources.pg", LogLevel.None));
             foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
             {
                 var service = builder.CreateResourceBuilder(project);

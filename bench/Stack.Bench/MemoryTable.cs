@@ -2,19 +2,38 @@ using System.Globalization;
 
 namespace Integrations.Stack.Bench;
 
-/// <summary>Prints per-resource RSS (MiB, the whole process tree) for one or more samples, with a total row.</summary>
+/// <summary>Prints per-resource memory (MiB, the whole process tree of each resource), with a total row.</summary>
 internal static class MemoryTable
 {
+    /// <summary>One sample in full: tree RSS, the launcher's share of it, tree PSS, and every process's RSS.</summary>
+    public static void PrintDetailed(IReadOnlyList<(string Resource, ProcessTreeMemory Memory)> sample)
+    {
+        Console.WriteLine($"  {"resource",-10}{"pid",8}{"RSS MiB",10}{"launcher",10}{"PSS MiB",10}  processes (RSS MiB each)");
+        foreach (var (resource, memory) in sample)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {resource,-10}{memory.Pid,8}{memory.ResidentMebibytes,10:F1}{memory.LauncherMebibytes,10:F1}{memory.ProportionalMebibytes,10:F1}  {memory.Names}"));
+        }
+
+        var rss = sample.Sum(r => r.Memory.ResidentMebibytes);
+        var launchers = sample.Sum(r => r.Memory.LauncherMebibytes);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {"total",-10}{"",8}{rss,10:F1}{launchers,10:F1}{sample.Sum(r => r.Memory.ProportionalMebibytes),10:F1}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  total RSS without the `dotnet run` launchers (the services' own processes, Redis, PostgreSQL): {rss - launchers:F1} MiB"));
+    }
+
+    /// <summary>Tree RSS of several samples side by side.</summary>
     public static void Print(IReadOnlyList<(string Resource, ProcessTreeMemory Memory)> first, params (string Header, IReadOnlyList<(string Resource, ProcessTreeMemory Memory)> Sample)[] more)
     {
         var columns = more.Prepend(("RSS MiB", first)).ToList();
         var header = string.Concat(columns.Select(c => $"{c.Item1,16}"));
-        Console.WriteLine($"  {"resource",-10}{"pid",8}{header}  processes (in the first sample)");
+        Console.WriteLine($"  {"resource",-10}{"pid",8}{header}");
         for (var i = 0; i < first.Count; i++)
         {
             var (resource, memory) = first[i];
             var cells = string.Concat(columns.Select(c => Cell(c.Item2[i].Memory.ResidentMebibytes)));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {resource,-10}{memory.Pid,8}{cells}  {memory.Names}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {resource,-10}{memory.Pid,8}{cells}"));
         }
 
         var totals = string.Concat(columns.Select(c => Cell(c.Item2.Sum(r => r.Memory.ResidentMebibytes))));

@@ -6,24 +6,39 @@ namespace Integrations.Stack.Bench;
 /// Resident memory of a process and all its descendants, from <c>/proc</c>: a resource's process
 /// may fork (PostgreSQL runs a backend per connection, under <c>runuser</c> when run as root), so
 /// the whole tree is summed. RSS counts pages shared between processes once per process, as
-/// <c>ps</c> and <c>top</c> do.
+/// <c>ps</c> and <c>top</c> do; PSS (from <c>smaps_rollup</c>) splits each shared page between the
+/// processes that share it, which matters for PostgreSQL's shared buffers.
 /// </summary>
 internal static class ProcessTree
 {
+    private const double Mebibyte = 1024.0 * 1024.0;
+
     public static ProcessTreeMemory Measure(int root)
     {
-        var names = new List<string>();
-        long bytes = 0;
-        foreach (var process in Members(root))
+        var members = Members(root);
+        var processes = new List<(string Name, long Resident)>();
+        long resident = 0, proportional = 0, launcher = 0;
+        foreach (var process in members)
         {
-            if (ResidentBytes(process.Pid) is { } rss)
+            if (Kilobytes($"/proc/{process.Pid}/status", "VmRSS:") is not { } rss)
             {
-                bytes += rss;
-                names.Add(process.Name);
+                continue;
+            }
+
+            resident += rss * 1024;
+            proportional += (Kilobytes($"/proc/{process.Pid}/smaps_rollup", "Pss:") ?? 0) * 1024;
+            processes.Add((process.Name, rss * 1024));
+            // DCP starts a project as `dotnet run --no-build`, which stays alive as the service's parent.
+            if (process.Pid == root && process.Name == "dotnet" && members.Count > 1)
+            {
+                launcher = rss * 1024;
             }
         }
 
-        return new ProcessTreeMemory(root, names.Count, bytes, string.Join(", ", names.GroupBy(n => n).Select(g => g.Count() == 1 ? g.Key : $"{g.Key} x{g.Count()}")));
+        var names = processes.GroupBy(p => p.Name).Select(g => g.Count() == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Sum(p => p.Resident) / Mebibyte:F0}")
+            : string.Create(CultureInfo.InvariantCulture, $"{g.Key} x{g.Count()} {g.Sum(p => p.Resident) / Mebibyte:F0}"));
+        return new ProcessTreeMemory(root, processes.Count, resident, proportional, launcher, string.Join(", ", names));
     }
 
     /// <summary>The process <paramref name="root"/> and all its descendants, alive now.</summary>
@@ -109,18 +124,19 @@ internal static class ProcessTree
         return processes;
     }
 
-    private static long? ResidentBytes(int pid)
+    /// <summary>A "Name:   1234 kB" field of a /proc file; null if the process is gone, 0 if it has no such field (a kernel thread).</summary>
+    private static long? Kilobytes(string path, string field)
     {
-        if (ReadOrNull($"/proc/{pid}/status") is not { } status)
+        if (ReadOrNull(path) is not { } text)
         {
             return null;
         }
 
-        foreach (var line in status.Split('\n'))
+        foreach (var line in text.Split('\n'))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal))
             {
-                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
             }
         }
 

@@ -49,7 +49,7 @@ Console.WriteLine();
 Console.WriteLine($"== Idle RSS: {settings.Idle.TotalSeconds:F0} s after every resource was healthy, with no load");
 await Task.Delay(settings.Idle, stop.Token);
 var idle = stack.MeasureMemory();
-MemoryTable.Print(idle);
+MemoryTable.PrintDetailed(idle);
 
 using var load = new PushLoad(stack.Endpoint("receiver"), stack.GitHubWebhookSecret);
 var audit = new AuditRows(await stack.ConnectionStringAsync("auditdb"));
@@ -82,12 +82,13 @@ var complete = EndToEndReport.Print(measured, rows, duplicated);
 Console.WriteLine();
 if (settings.Soak is null)
 {
-    Console.WriteLine("== RSS at the end of the load (for comparison with idle)");
+    Console.WriteLine("== RSS (process trees, MiB) at the end of the load, for comparison with idle");
     MemoryTable.Print(idle, ("end of load", afterLoad), ("growth", MemoryTable.Growth(idle, afterLoad)));
 }
 else
 {
-    Console.WriteLine("== Soak RSS: start (idle, before the load), end of the load, growth; growth after the first 30 s of load leaves out warm-up");
+    Console.WriteLine("== Soak RSS (process trees, MiB): start (idle, before the load), end of the load, growth;");
+    Console.WriteLine("   'growth from 30 s' starts at the first sample under load, so it leaves out the warm-up");
     var first = samples.Count > 2 ? samples[1].Sample : idle;
     MemoryTable.Print(idle, ("end", afterLoad), ("growth", MemoryTable.Growth(idle, afterLoad)), ("growth from 30 s", MemoryTable.Growth(first, afterLoad)));
     Console.WriteLine("  Total RSS over time: " + string.Join("  ", samples.Select(s => $"{s.At.TotalMinutes:F1} min {MemoryTable.TotalMebibytes(s.Sample):F0} MiB")));
