@@ -115,16 +115,14 @@ internal sealed class BenchStack : IAsyncDisposable
         await App.GetConnectionStringAsync(database) ?? throw new InvalidOperationException($"No connection string for {database}.");
 
     /// <summary>The process id Aspire reports for a resource (<c>executable.pid</c>); it changes if the resource restarts.</summary>
-    public int ProcessId(string resource)
-    {
-        if (!App.ResourceNotifications.TryGetCurrentState(resource, out var state)
-            || state.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is not { } pid)
-        {
-            throw new InvalidOperationException($"Aspire reports no process id for {resource}.");
-        }
+    public int ProcessId(string resource) =>
+        TryProcessId(resource) ?? throw new InvalidOperationException($"Aspire reports no process id for {resource}.");
 
-        return Convert.ToInt32(pid, CultureInfo.InvariantCulture);
-    }
+    private int? TryProcessId(string resource) =>
+        App.ResourceNotifications.TryGetCurrentState(resource, out var state)
+            && state.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid
+            ? Convert.ToInt32(pid, CultureInfo.InvariantCulture)
+            : null;
 
     /// <summary>The RSS of every resource's process tree, in <see cref="Resources"/> order.</summary>
     public IReadOnlyList<(string Resource, ProcessTreeMemory Memory)> MeasureMemory() =>
@@ -135,7 +133,8 @@ internal sealed class BenchStack : IAsyncDisposable
     {
         if (_app is not null)
         {
-            var processes = Resources.SelectMany(resource => ProcessTree.Members(ProcessId(resource))).ToList();
+            // A resource that never started (a failed start) has no process to wait for.
+            var processes = Resources.Select(TryProcessId).OfType<int>().SelectMany(ProcessTree.Members).ToList();
             await _app.DisposeAsync();
             var leftovers = await ProcessTree.WaitForExitAsync(processes, TimeSpan.FromSeconds(15));
             Console.WriteLine(leftovers.Count == 0

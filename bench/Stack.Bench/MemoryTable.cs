@@ -27,7 +27,7 @@ internal static class MemoryTable
     public static void Print(IReadOnlyList<(string Resource, ProcessTreeMemory Memory)> first, params (string Header, IReadOnlyList<(string Resource, ProcessTreeMemory Memory)> Sample)[] more)
     {
         var columns = more.Prepend(("RSS MiB", first)).ToList();
-        var header = string.Concat(columns.Select(c => $"{c.Item1,16}"));
+        var header = string.Concat(columns.Select(c => $"{c.Item1,18}"));
         Console.WriteLine($"  {"resource",-10}{"pid",8}{header}");
         for (var i = 0; i < first.Count; i++)
         {
@@ -48,5 +48,5 @@ internal static class MemoryTable
     public static double TotalMebibytes(IReadOnlyList<(string Resource, ProcessTreeMemory Memory)> sample) =>
         sample.Sum(r => r.Memory.ResidentMebibytes);
 
-    private static string Cell(double mebibytes) => string.Create(CultureInfo.InvariantCulture, $"{mebibytes,16:F1}");
+    private static string Cell(double mebibytes) => string.Create(CultureInfo.InvariantCulture, $"{mebibytes,18:F1}");
 }
