@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Integrations.Stack.Bench;
+
+/// <summary>
+/// The whole stack, started through the real AppHost with the testing builder, as the integration
+/// tests start it: sandbox mode, Redis and PostgreSQL as local processes on a throwaway data
+/// directory under /tmp (deleted on dispose), a random GitHub webhook secret, random ports. Only the
+/// settings listed in <see cref="Overrides"/> differ from a plain <c>dotnet run</c> of the AppHost.
+/// </summary>
+internal sealed class BenchStack : IAsyncDisposable
+{
+    /// <summary>Every long-running resource whose memory is measured: the services, then Redis and PostgreSQL.</summary>
+    public static readonly string[] Resources = ["receiver", "gate", "worker", "broker", "audit", "sandbox", "cache", "pg"];
+
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(5);
+
+    private readonly DirectoryInfo _data;
+    private DistributedApplication? _app;
+
+    private BenchStack(DirectoryInfo data, string gitHubWebhookSecret, IReadOnlyList<string> overrides)
+    {
+        _data = data;
+        GitHubWebhookSecret = gitHubWebhookSecret;
+        Overrides = overrides;
+    }
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
+
+    public string GitHubWebhookSecret { get; }
+
+    /// <summary>What this benchmark sets that a plain run of the AppHost does not, as printed.</summary>
+    public IReadOnlyList<string> Overrides { get; }
+
+    public string DataDirectory => _data.FullName;
+
+    /// <summary>Starts the AppHost and waits until every resource in <see cref="Resources"/> is healthy.</summary>
+    public static async Task<BenchStack> StartAsync(int slackMessagesPerSecond, CancellationToken cancellationToken)
+    {
+        var data = Directory.CreateTempSubdirectory("integrations-stackbench-");
+        // PostgreSQL runs as the postgres user when the bench runs as root; it must reach the directory.
+        File.SetUnixFileMode(data.FullName, (UnixFileMode)0b111_101_101);
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var budget = slackMessagesPerSecond.ToString(CultureInfo.InvariantCulture);
+        var serviceEnvironment = new Dictionary<string, string>
+        {
+            // Console logs go to DCP and the AppHost; at Information every request would write lines.
+            ["Logging__LogLevel__Default"] = "Warning",
+            // No dashboard runs under the testing builder: without this the services would export
+            // OTLP to the launch profile's dashboard address, where nobody listens.
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
+        };
+        var gateEnvironment = new Dictionary<string, string>
+        {
+            // Every push summary goes to one channel; the real budget is about 1 message/s per channel.
+            ["Gate__Budgets__slack__Limit"] = budget,
+            ["Gate__Budgets__slack__Period"] = "00:00:01",
+            ["Gate__Budgets__slack__Burst"] = budget,
+        };
+        var stack = new BenchStack(data, secret,
+        [
+            .. serviceEnvironment.Select(e => $"every service: {e.Key}={e.Value}"),
+            .. gateEnvironment.Select(e => $"gate: {e.Key}={e.Value} (default: 1 message/s per channel, burst 3)"),
+        ]);
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(s_startTimeout);
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+                [
+                    "INTEGRATION_ENV=sandbox",
+                    "Infra:Mode=local",
+                    $"Infra:DataDirectory={data.FullName}",
+                    $"GITHUB_WEBHOOK_SECRET={secret}",
+                ],
+                timeout.Token);
+            // Resource logs reach this console from Warning up; the health checks' failures while
+            // PostgreSQL starts, and PostgreSQL's own log lines (it writes them to stderr), are noise.
+            builder.Services.AddLogging(logging => logging
+                .SetMinimumLevel(LogLevel.Warning)
+                .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+                .AddFilter("AppHost.Resources.pg", LogLevel.None));
+            foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+            {
+                var service = builder.CreateResourceBuilder(project);
+                foreach (var (name, value) in project.Name == "gate" ? serviceEnvironment.Concat(gateEnvironment) : serviceEnvironment)
+                {
+                    service.WithEnvironment(name, value);
+                }
+            }
+
+            stack._app = await builder.BuildAsync(timeout.Token);
+            await stack._app.StartAsync(timeout.Token);
+            foreach (var resource in Resources)
+            {
+                await stack._app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+            }
+
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Uri Endpoint(string resource) => App.GetEndpoint(resource, "http");
+
+    public async Task<string> ConnectionStringAsync(string database) =>
+        await App.GetConnectionStringAsync(database) ?? throw new InvalidOperationException($"No connection string for {database}.");
+
+    /// <summary>The process id Aspire reports for a resource (<c>executable.pid</c>); it changes if the resource restarts.</summary>
+    public int ProcessId(string resource) =>
+        TryProcessId(resource) ?? throw new InvalidOperationException($"Aspire reports no process id for {resource}.");
+
+    private int? TryProcessId(string resource) =>
+        App.ResourceNotifications.TryGetCurrentState(resource, out var state)
+            && state.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid
+            ? Convert.ToInt32(pid, CultureInfo.InvariantCulture)
+            : null;
+
+    /// <summary>The RSS of every resource's process tree, in <see cref="Resources"/> order.</summary>
+    public IReadOnlyList<(string Resource, ProcessTreeMemory Memory)> MeasureMemory() =>
+        [.. Resources.Select(resource => (resource, ProcessTree.Measure(ProcessId(resource))))];
+
+    /// <summary>Stops the stack, reports (and ends) any of its processes still alive, and deletes the data directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            // A resource that never started (a failed start) has no process to wait for.
+            var processes = Resources.Select(TryProcessId).OfType<int>().SelectMany(ProcessTree.Members).ToList();
+            await _app.DisposeAsync();
+            var leftovers = await ProcessTree.WaitForExitAsync(processes, TimeSpan.FromSeconds(15));
+            Console.WriteLine(leftovers.Count == 0
+                ? "Stack stopped: no process of it is left."
+                : $"Stack stopped, but these processes outlived it and were killed: {string.Join(", ", leftovers)}");
+        }
+
+        try
+        {
+            _data.Delete(recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"Could not delete {_data.FullName}: {ex.Message}");
+        }
+    }
+}
