@@ -53,6 +53,13 @@ internal sealed class BenchStack : IAsyncDisposable
             // OTLP to the launch profile's dashboard address, where nobody listens.
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
         };
+        // Experiments: STACK_BENCH_SERVICE_ENV="NAME=value;NAME=value" adds variables to every service.
+        foreach (var pair in (Environment.GetEnvironmentVariable("STACK_BENCH_SERVICE_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var (name, value) = pair.IndexOf('=', StringComparison.Ordinal) is > 0 and var at ? (pair[..at], pair[(at + 1)..]) : (pair, "");
+            serviceEnvironment[name] = value;
+        }
+
         var gateEnvironment = new Dictionary<string, string>
         {
             // Every push summary goes to one channel; the real budget is about 1 message/s per channel.

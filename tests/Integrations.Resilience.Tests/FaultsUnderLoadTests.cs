@@ -30,9 +30,18 @@ public sealed class FaultsUnderLoadTests(ITestOutputHelper output) : IDisposable
         var load = new DeliveryLoad(app.GetEndpoint("receiver", "http"), connection);
         var faults = new FaultInjector(app, output);
         using var stopFaults = new CancellationTokenSource();
+        using var abortLoad = new CancellationTokenSource();
         var chaos = faults.RunAsync(ResilienceScale.FaultInterval, stopFaults.Token);
         var started = TimeProvider.System.GetTimestamp();
-        await load.RunAsync(ResilienceScale.ChaosRate, ResilienceScale.ChaosDuration, CancellationToken.None);
+        var loading = load.RunAsync(ResilienceScale.ChaosRate, ResilienceScale.ChaosDuration, abortLoad.Token);
+        if (await Task.WhenAny(loading, chaos) == chaos)
+        {
+            // The faults only end early when one could not be injected or recovered from: stop at once.
+            await abortLoad.CancelAsync();
+            await chaos;
+        }
+
+        await loading;
         var loadTime = TimeProvider.System.GetElapsedTime(started);
         await stopFaults.CancelAsync();
         await chaos;
@@ -65,6 +74,7 @@ public sealed class FaultsUnderLoadTests(ITestOutputHelper output) : IDisposable
             .Line($"{ResilienceScale.ChaosRate:N0} signed deliveries a minute for {loadTime.TotalMinutes:F1} minutes (GitHub push and release, Stripe checkout, help-desk triage), "
                 + "into 2 receiver and 2 worker replicas, with a pause of "
                 + $"{ResilienceScale.FaultInterval.TotalSeconds:F0} s after each fault has recovered: {string.Join(", ", faults.Log.GroupBy(f => f.Fault).Select(g => $"{g.Key} ×{g.Count()}"))}.")
+            .Line($"Kills whose exit the orchestrator missed (the instance was then stopped through Aspire before its restart): {faults.MissedExits}.")
             .Line($"Drained {(drained ? "fully" : "NOT fully")} within the limit; audit chain: {verification.GetRawText()}.")
             .Line("")
             .Table(["figure", "count"],

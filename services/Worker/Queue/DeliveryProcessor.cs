@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Integrations.Worker.Connectors;
 using Integrations.Worker.Flows;
 using Microsoft.Extensions.Options;
@@ -7,11 +8,16 @@ using Npgsql;
 namespace Integrations.Worker.Queue;
 
 /// <summary>
-/// Drains the delivery queue with <see cref="QueueOptions.Concurrency"/> loops (competing consumers,
-/// like further worker replicas): claim, run the matching flow under the trace the receiver started,
-/// then complete, defer (<see cref="DeferredFlowException"/>, not counted as an attempt) or fail the
-/// delivery. Flows may throw; a <see cref="PermanentFlowException"/>
-/// dead-letters at once, anything else is retried on the <see cref="RetrySchedule"/>.
+/// Drains the delivery queue (competing consumers, like further worker replicas): claim, run the
+/// matching flow under the trace the receiver started, then complete, defer
+/// (<see cref="DeferredFlowException"/>, not counted as an attempt) or fail the delivery. Flows may
+/// throw; a <see cref="PermanentFlowException"/> dead-letters at once, anything else is retried on
+/// the <see cref="RetrySchedule"/>.
+/// <para>
+/// One loop claims only as many deliveries as there are idle slots (<see cref="QueueOptions.Concurrency"/>),
+/// so a claimed delivery starts at once and never waits behind another delivery's provider calls;
+/// finished deliveries are marked done in batches by a second loop.
+/// </para>
 /// </summary>
 public sealed class DeliveryProcessor(
     DeliveryQueue queue,
@@ -29,13 +35,13 @@ public sealed class DeliveryProcessor(
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var signal = new WorkSignal();
-        var loops = Enumerable.Range(0, options.Value.Concurrency).Select(_ => ProcessLoopAsync(signal, stoppingToken));
-        return Task.WhenAll([ListenLoopAsync(signal, stoppingToken), .. loops]);
+        var done = Channel.CreateUnbounded<ClaimedDelivery>(new UnboundedChannelOptions { SingleReader = true });
+        return Task.WhenAll(ListenLoopAsync(signal, stoppingToken), ClaimLoopAsync(signal, done.Writer, stoppingToken), CompleteLoopAsync(done.Reader));
     }
 
     /// <summary>
-    /// Turns <c>NOTIFY deliveries</c> into a wake-up for the processing loops. They also poll, so a
-    /// lost notification or a broken listener delays work by one poll interval, never loses it.
+    /// Turns <c>NOTIFY deliveries</c> into a wake-up for the claim loop. It also polls, so a lost
+    /// notification or a broken listener delays work by one poll interval, never loses it.
     /// </summary>
     private async Task ListenLoopAsync(WorkSignal signal, CancellationToken stoppingToken)
     {
@@ -62,41 +68,124 @@ public sealed class DeliveryProcessor(
         }
     }
 
-    private async Task ProcessLoopAsync(WorkSignal signal, CancellationToken stoppingToken)
+    private async Task ClaimLoopAsync(WorkSignal signal, ChannelWriter<ClaimedDelivery> done, CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        var concurrency = options.Value.Concurrency;
+        // Not disposed: a delivery that outlives the shutdown grace still releases its slot.
+        var slots = new SemaphoreSlim(concurrency, concurrency);
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                while (await queue.ClaimAsync(options.Value.ClaimBatch, stoppingToken) is { Count: > 0 } batch)
+                await slots.WaitAsync(stoppingToken);
+                var idle = 1;
+                while (idle < options.Value.ClaimBatch && slots.Wait(0))
                 {
-                    var done = new List<ClaimedDelivery>(batch.Count);
-                    foreach (var delivery in batch)
-                    {
-                        if (await ProcessAsync(delivery, stoppingToken))
-                        {
-                            done.Add(delivery);
-                        }
-                    }
-
-                    await queue.CompleteAsync(done, stoppingToken);
-                    LastHeartbeat = DateTimeOffset.UtcNow;
+                    idle++;
                 }
 
-                LastHeartbeat = DateTimeOffset.UtcNow;
-                LastError = null;
-                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                IReadOnlyList<ClaimedDelivery> batch;
+                try
+                {
+                    batch = await queue.ClaimAsync(idle, stoppingToken);
+                    LastHeartbeat = DateTimeOffset.UtcNow;
+                    LastError = null;
+                }
+                catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+                {
+                    slots.Release(idle);
+                    LastError = ex;
+                    WorkerLog.QueueUnavailable(logger, ex);
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                    continue;
+                }
+                catch (OperationCanceledException)
+                {
+                    slots.Release(idle);
+                    throw;
+                }
+
+                if (batch.Count < idle)
+                {
+                    slots.Release(idle - batch.Count);
+                }
+
+                foreach (var delivery in batch)
+                {
+                    _ = RunAsync(delivery, slots, done, stoppingToken);
+                }
+
+                if (batch.Count == 0)
+                {
+                    await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Let the deliveries under way finish (their flows see the cancellation) before marking the last ones done.
+            for (var i = 0; i < concurrency; i++)
             {
-                return;
+                await slots.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+            }
+
+            done.Complete();
+        }
+    }
+
+    private async Task RunAsync(ClaimedDelivery delivery, SemaphoreSlim slots, ChannelWriter<ClaimedDelivery> done, CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (await ProcessAsync(delivery, stoppingToken))
+            {
+                done.TryWrite(delivery);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            // Deferring or failing it could not be stored: its lease runs out and it is claimed again.
+            LastError = ex;
+            WorkerLog.QueueUnavailable(logger, ex);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    /// <summary>
+    /// Marks finished deliveries done, as many at a time as have finished. When that fails, their
+    /// leases run out and they are run again; every effect they had is skipped by its key.
+    /// </summary>
+    private async Task CompleteLoopAsync(ChannelReader<ClaimedDelivery> done)
+    {
+        var batch = new List<ClaimedDelivery>();
+        while (await done.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < 256 && done.TryRead(out var delivery))
+            {
+                batch.Add(delivery);
+            }
+
+            try
+            {
+                await queue.CompleteAsync(batch, CancellationToken.None);
+                LastHeartbeat = DateTimeOffset.UtcNow;
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
             {
                 LastError = ex;
                 WorkerLog.QueueUnavailable(logger, ex);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
+
+            batch.Clear();
         }
     }
 

@@ -25,7 +25,7 @@ public sealed class QueueOptions
     [Range(1, 64)]
     public int Concurrency { get; set; } = 8;
 
-    /// <summary>Deliveries one loop claims at a time. Default 16.</summary>
+    /// <summary>The most deliveries one claim takes; never more than the idle slots of <see cref="Concurrency"/>. Default 16.</summary>
     [Range(1, 256)]
     public int ClaimBatch { get; set; } = 16;
 
