@@ -18,7 +18,7 @@ public sealed class BillingFlowTests(StackFixture stack)
     {
         var eventId = NewEventId();
         // A sparse event: plan, amount and email are read back from the session at Stripe.
-        var body = CheckoutCompleted(eventId, "cs_test_SandboxOmarTeam02", "cus_SandboxOmar02", details: null);
+        var body = Webhooks.StripeCheckoutCompleted(eventId, "cs_test_SandboxOmarTeam02", "cus_SandboxOmar02", details: null);
         using var receiver = stack.App.CreateHttpClient("receiver");
         string traceId;
         using (var response = await receiver.SendAsync(Webhooks.Stripe(body, StackFixture.StripeWebhookSecret)))
@@ -71,7 +71,7 @@ public sealed class BillingFlowTests(StackFixture stack)
         var key = $"stripe:{eventId}:activate_customer";
         var calls = await WithFaultAsync(new { route = Customer, kind = "status", status = 503, count = 2 }, async () =>
         {
-            var traceId = await SendAsync(CheckoutCompleted(eventId, "cs_test_SandboxMeiStarter03", "cus_SandboxMeiL03", ("mei@example.com", "Starter", 900, "gbp")));
+            var traceId = await SendAsync(Webhooks.StripeCheckoutCompleted(eventId, "cs_test_SandboxMeiStarter03", "cus_SandboxMeiL03", ("mei@example.com", "Starter", 900, "gbp")));
             await SucceededAsync(key);
             // The notice follows; waiting for it keeps it from meeting a later test's Slack faults.
             await SucceededAsync($"stripe:{eventId}:send_message");
@@ -92,7 +92,7 @@ public sealed class BillingFlowTests(StackFixture stack)
         // Four 429s outlast one call's HTTP retries, so the delivery itself fails and is retried.
         var calls = await WithFaultAsync(new { route = Customer, kind = "status", status = 429, retryAfter = "00:00:01", count = 4 }, async () =>
         {
-            var traceId = await SendAsync(CheckoutCompleted(eventId, "cs_test_SandboxLenaTeam05", "cus_SandboxLena05", ("lena@example.com", "Team", 19900, "eur")));
+            var traceId = await SendAsync(Webhooks.StripeCheckoutCompleted(eventId, "cs_test_SandboxLenaTeam05", "cus_SandboxLena05", ("lena@example.com", "Team", 19900, "eur")));
             await SucceededAsync(key);
             await SucceededAsync($"stripe:{eventId}:send_message");
             return await stack.GetJsonAsync<JsonElement>("sandbox", $"/_sandbox/calls?route={Customer}&traceId={traceId}");
@@ -112,7 +112,7 @@ public sealed class BillingFlowTests(StackFixture stack)
         var eventId = NewEventId();
         var (dead, calls) = await WithFaultAsync(new { route = Customer, kind = "status", status = 400 }, async () =>
         {
-            var traceId = await SendAsync(CheckoutCompleted(eventId, "cs_test_SandboxAkiraPro04", "cus_SandboxAkir04", ("akira@example.com", "Pro", 7000, "jpy")));
+            var traceId = await SendAsync(Webhooks.StripeCheckoutCompleted(eventId, "cs_test_SandboxAkiraPro04", "cus_SandboxAkir04", ("akira@example.com", "Pro", 7000, "jpy")));
             var dead = await stack.WaitForDeadLetterAsync("stripe", eventId);
             return (dead, await stack.GetJsonAsync<JsonElement>("sandbox", $"/_sandbox/calls?route={Customer}&traceId={traceId}"));
         });
@@ -159,38 +159,4 @@ public sealed class BillingFlowTests(StackFixture stack)
             .Where(e => e.GetProperty("idempotencyKey").GetString() == $"stripe:{eventId}:activate_customer")];
 
     private static string NewEventId() => $"evt_test_{Guid.NewGuid():N}";
-
-    /// <summary>
-    /// A <c>checkout.session.completed</c> event for a seeded session: with <paramref name="details"/>
-    /// it carries the customer's email, the plan and the amount as Stripe does; without, only the ids.
-    /// </summary>
-    private static byte[] CheckoutCompleted(string eventId, string sessionId, string customerId, (string Email, string Plan, long Amount, string Currency)? details)
-    {
-        var session = new Dictionary<string, object>
-        {
-            ["id"] = sessionId,
-            ["object"] = "checkout.session",
-            ["customer"] = customerId,
-            ["mode"] = "subscription",
-            ["status"] = "complete",
-        };
-        if (details is { } d)
-        {
-            session["customer_details"] = new { email = d.Email };
-            session["metadata"] = new { plan = d.Plan };
-            session["amount_total"] = d.Amount;
-            session["currency"] = d.Currency;
-        }
-
-        return JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["id"] = eventId,
-            ["object"] = "event",
-            ["api_version"] = "2025-01-27.acacia",
-            ["created"] = Webhooks.Now,
-            ["livemode"] = false,
-            ["type"] = "checkout.session.completed",
-            ["data"] = new { @object = session },
-        });
-    }
 }

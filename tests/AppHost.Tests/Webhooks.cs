@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 
 namespace Integrations.AppHost.Tests;
 
@@ -39,6 +40,40 @@ public static class Webhooks
         "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"api_version\":\"2024-06-20\",\"created\":" + created.ToString(CultureInfo.InvariantCulture)
         + ",\"livemode\":false,\"type\":\"customer.updated\",\"data\":{\"object\":{\"id\":\"" + customerId
         + "\",\"object\":\"customer\",\"email\":\"" + email + "\"}}}");
+
+    /// <summary>
+    /// A <c>checkout.session.completed</c> event for a seeded session: with <paramref name="details"/>
+    /// it carries the customer's email, the plan and the amount as Stripe does; without, only the ids.
+    /// </summary>
+    public static byte[] StripeCheckoutCompleted(string eventId, string sessionId, string customerId, (string Email, string Plan, long Amount, string Currency)? details)
+    {
+        var session = new Dictionary<string, object>
+        {
+            ["id"] = sessionId,
+            ["object"] = "checkout.session",
+            ["customer"] = customerId,
+            ["mode"] = "subscription",
+            ["status"] = "complete",
+        };
+        if (details is { } d)
+        {
+            session["customer_details"] = new { email = d.Email };
+            session["metadata"] = new { plan = d.Plan };
+            session["amount_total"] = d.Amount;
+            session["currency"] = d.Currency;
+        }
+
+        return JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["id"] = eventId,
+            ["object"] = "event",
+            ["api_version"] = "2025-01-27.acacia",
+            ["created"] = Now,
+            ["livemode"] = false,
+            ["type"] = "checkout.session.completed",
+            ["data"] = new { @object = session },
+        });
+    }
 
     public static byte[] SlackEvent(string eventId) => Encoding.UTF8.GetBytes(
         "{\"type\":\"event_callback\",\"event_id\":\"" + eventId + "\",\"event_time\":" + Now.ToString(CultureInfo.InvariantCulture)

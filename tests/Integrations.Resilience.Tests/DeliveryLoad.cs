@@ -98,30 +98,7 @@ public sealed class DeliveryLoad(Uri receiver, Guid supportConnection)
 
     private static SentDelivery Checkout(string eventId, string customer) =>
         new("stripe", eventId, "checkout.session.completed", [$"stripe:{eventId}:activate_customer", $"stripe:{eventId}:send_message"],
-            JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-            {
-                ["id"] = eventId,
-                ["object"] = "event",
-                ["api_version"] = "2025-01-27.acacia",
-                ["created"] = Webhooks.Now,
-                ["livemode"] = false,
-                ["type"] = "checkout.session.completed",
-                ["data"] = new
-                {
-                    @object = new
-                    {
-                        id = $"cs_test_chaos_{eventId[^12..]}",
-                        @object = "checkout.session",
-                        customer,
-                        mode = "subscription",
-                        status = "complete",
-                        customer_details = new { email = $"{customer[^6..].ToLowerInvariant()}@example.com" },
-                        metadata = new { plan = "Pro" },
-                        amount_total = 4900,
-                        currency = "usd",
-                    },
-                },
-            }));
+            Webhooks.StripeCheckoutCompleted(eventId, $"cs_test_chaos_{eventId[^12..]}", customer, ($"{customer[^6..].ToLowerInvariant()}@example.com", "Pro", 4900, "usd")));
 
     private HttpRequestMessage Sign(SentDelivery delivery) => delivery.Provider switch
     {
