@@ -23,13 +23,20 @@ internal sealed class AuditRows(string connectionString)
     }
 
     /// <summary>The first succeeded row per delivery id, and how many deliveries had more than one.</summary>
-    public async Task<(Dictionary<string, DateTimeOffset> Rows, int Duplicated)> ReadAsync(string run, CancellationToken cancellationToken)
+    public async Task<(Dictionary<string, DateTimeOffset> Rows, int Duplicated)> ReadAsync(string run, CancellationToken cancellationToken) =>
+        await ReadAsync(run, "succeeded", cancellationToken);
+
+    /// <summary>
+    /// The first row with <paramref name="status"/> per delivery id (<c>started</c> is written just
+    /// before the Slack call), and how many deliveries had more than one.
+    /// </summary>
+    public async Task<(Dictionary<string, DateTimeOffset> Rows, int Duplicated)> ReadAsync(string run, string status, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            $"SELECT idempotency_key, min(ts), count(*) FROM audit_events WHERE {Where} GROUP BY idempotency_key", connection)
+            "SELECT idempotency_key, min(ts), count(*) FROM audit_events WHERE status = $2 AND idempotency_key LIKE $1 GROUP BY idempotency_key", connection)
         {
-            Parameters = { new() { Value = Pattern(run) } },
+            Parameters = { new() { Value = Pattern(run) }, new() { Value = status } },
         };
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);

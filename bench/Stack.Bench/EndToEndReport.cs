@@ -48,5 +48,35 @@ internal static class EndToEndReport
         return found.Count == accepted.Count;
     }
 
+    /// <summary>
+    /// Where the time goes: 202 → the <c>started</c> row (queue wait, claim, gate <c>begin</c>, the
+    /// rate-limit decision, the audit write) and <c>started</c> → <c>succeeded</c> (the Slack call,
+    /// gate <c>complete</c>, the audit write).
+    /// </summary>
+    /// <summary>The first seconds of load still pay for JIT, tiered compilation and growing pools; the steady-state line leaves them out.</summary>
+    private static readonly TimeSpan SteadyAfter = TimeSpan.FromSeconds(20);
+
+    public static void PrintStages(LoadResult load, Dictionary<string, DateTimeOffset> started, Dictionary<string, DateTimeOffset> succeeded)
+    {
+        var both = load.AcceptedIndexes().Where(i => started.ContainsKey(load.DeliveryId(i)) && succeeded.ContainsKey(load.DeliveryId(i))).ToList();
+        if (both.Count == 0)
+        {
+            return;
+        }
+
+        Line("202 -> started row", LatencySummary.Of(both.Select(i => (started[load.DeliveryId(i)] - load.AcceptedAt(i)).TotalMilliseconds)).ToString());
+        Line("started -> succeeded", LatencySummary.Of(both.Select(i => (succeeded[load.DeliveryId(i)] - started[load.DeliveryId(i)]).TotalMilliseconds)).ToString());
+        var steady = both.Where(i => load.AcceptedAt(i) - load.StartedAt >= SteadyAfter).ToList();
+        if (steady.Count > 0)
+        {
+            Line($"e2e after the first {SteadyAfter.TotalSeconds:F0} s", LatencySummary.Of(steady.Select(i => (succeeded[load.DeliveryId(i)] - load.AcceptedAt(i)).TotalMilliseconds)).ToString());
+        }
+
+        foreach (var window in both.GroupBy(i => (int)((load.AcceptedAt(i) - load.StartedAt).TotalSeconds / 10)).OrderBy(w => w.Key))
+        {
+            Line($"e2e, 202 at {window.Key * 10}-{window.Key * 10 + 10} s", LatencySummary.Of(window.Select(i => (succeeded[load.DeliveryId(i)] - load.AcceptedAt(i)).TotalMilliseconds)).ToString());
+        }
+    }
+
     private static void Line(string label, string value) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {label,-25}{value}"));
 }

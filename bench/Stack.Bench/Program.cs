@@ -74,10 +74,12 @@ samples.Add((measured.SendingTime, afterLoad));
 Console.WriteLine($"  Sent; waiting up to {settings.DrainTimeout.TotalSeconds:F0} s for the audit rows of {measured.Accepted:N0} acknowledged deliveries ...");
 await audit.WaitForAsync(measured.Run, measured.Accepted, settings.DrainTimeout, stop.Token);
 var (rows, duplicated) = await audit.ReadAsync(measured.Run, stop.Token);
+var (started, _) = await audit.ReadAsync(measured.Run, "started", stop.Token);
 
 Console.WriteLine();
 Console.WriteLine("== End to end: the receiver's 202 -> worker -> gate -> Slack (sandbox) -> audit row 'succeeded'");
 var complete = EndToEndReport.Print(measured, rows, duplicated);
+EndToEndReport.PrintStages(measured, started, rows);
 
 Console.WriteLine();
 if (settings.Soak is null)
