@@ -3,7 +3,7 @@
 # writes from many concurrent writers), NDJSON export speed and chain verification speed.
 # Starts its own PostgreSQL (throwaway data directory), the migrator and the audit service, all in
 # Release on loopback, runs bench/Audit.Bench against it and stops everything at the end.
-# Usage: bench/audit.sh [--duration 10] [--writers 8] [--batch 1000] [--single-writers 64] [--export-rows 500000] [--details true] [--export true]
+# Usage: bench/audit.sh [--duration 10] [--writers 8] [--batch 1000] [--single-writers 64] [--export-rows 500000] [--details true] [--export true] [--warmup 15]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PG_PORT="${BENCH_PG_PORT:-55442}"
