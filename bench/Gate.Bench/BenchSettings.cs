@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace Integrations.Gate.Bench;
 
-/// <summary>Command-line settings: <c>--gate &lt;Gate.dll&gt; [--duration 10] [--concurrency 32] [--batch 100] [--rate 5000]</c>.</summary>
-internal sealed record BenchSettings(string GateAssembly, TimeSpan Duration, int Concurrency, int Batch, int Rate)
+/// <summary>Command-line settings: <c>--gate &lt;Gate.dll&gt; [--duration 10] [--concurrency 32] [--batch 100] [--rate 5000] [--warmup 15]</c>.</summary>
+internal sealed record BenchSettings(string GateAssembly, TimeSpan Duration, int Concurrency, int Batch, int Rate, TimeSpan WarmUp)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -21,6 +21,7 @@ internal sealed record BenchSettings(string GateAssembly, TimeSpan Duration, int
             TimeSpan.FromSeconds(Int("duration", 10)),
             Int("concurrency", 32),
             Int("batch", 100),
-            Int("rate", 5000));
+            Int("rate", 5000),
+            TimeSpan.FromSeconds(Int("warmup", 15)));
     }
 }

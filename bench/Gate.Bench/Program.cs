@@ -59,9 +59,10 @@ Task SendClientBatch() => client.DecideManyAsync(requests);
 
 var batchConcurrency = Math.Max(1, settings.Concurrency / 4);
 
-// Lets the gate's tiered JIT and GC settle before anything is measured.
-await LoadPatterns.ClosedLoopAsync(SendRaw, settings.Concurrency, TimeSpan.Zero, TimeSpan.FromSeconds(3), 1);
-await LoadPatterns.ClosedLoopAsync(SendClient, settings.Concurrency, TimeSpan.Zero, TimeSpan.FromSeconds(3), 1);
+// Lets the gate's tiered JIT (with dynamic PGO) and GC settle before anything is measured: 5-10 s
+// of load on two cores (docs/benchmarks.md, "Audit", shows the same settling in the audit service).
+await LoadPatterns.ClosedLoopAsync(SendRaw, settings.Concurrency, TimeSpan.Zero, settings.WarmUp / 2, 1);
+await LoadPatterns.ClosedLoopAsync(SendClient, settings.Concurrency, TimeSpan.Zero, settings.WarmUp / 2, 1);
 var results = new List<(string Scenario, LatencySummary Summary)>
 {
     ($"HTTP API, 1 decision/request, closed loop, {settings.Concurrency} concurrent",
