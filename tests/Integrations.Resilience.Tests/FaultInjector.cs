@@ -8,7 +8,8 @@ namespace Integrations.Resilience.Tests;
 /// tree, no chance to clean up) and starts it again, or stops and restarts Redis or PostgreSQL
 /// through their resource commands. Each fault is logged with how long the part took to come back.
 /// </summary>
-public sealed class FaultInjector(DistributedApplication app, ITestOutputHelper output)
+/// <param name="replicas">The replica count of each replicated resource (<c>WithReplicas</c>); any other has one instance.</param>
+public sealed class FaultInjector(DistributedApplication app, ITestOutputHelper output, IReadOnlyDictionary<string, int> replicas)
 {
     private static readonly string[] s_downStates = ["Exited", "Finished", "FailedToStart"];
     private readonly List<(TimeSpan At, string Fault, TimeSpan Recovery)> _log = [];
@@ -124,10 +125,22 @@ public sealed class FaultInjector(DistributedApplication app, ITestOutputHelper 
     {
         if (!_instances.TryGetValue(resource, out var instances))
         {
-            instances = _instances[resource] = await InstancesAsync(app, resource, resource is "receiver" or "worker" ? 2 : 1);
+            instances = _instances[resource] = await InstancesAsync(resource, replicas.GetValueOrDefault(resource, 1));
         }
 
         return instances;
+    }
+
+    /// <summary>Waits until every instance of every replicated resource is healthy.</summary>
+    public async Task WaitForEveryReplicaAsync(CancellationToken cancellationToken)
+    {
+        foreach (var resource in replicas.Keys)
+        {
+            foreach (var instance in await InstancesAsync(resource))
+            {
+                await WaitHealthyAsync(resource, instance, cancellationToken);
+            }
+        }
     }
 
     /// <summary>
@@ -135,7 +148,7 @@ public sealed class FaultInjector(DistributedApplication app, ITestOutputHelper 
     /// notification stream, which starts with every instance's current state. An instance keeps its
     /// id when it is started again.
     /// </summary>
-    public static async Task<string[]> InstancesAsync(DistributedApplication app, string resource, int count)
+    private async Task<string[]> InstancesAsync(string resource, int count)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var ids = new SortedSet<string>(StringComparer.Ordinal);
@@ -147,6 +160,7 @@ public sealed class FaultInjector(DistributedApplication app, ITestOutputHelper 
             }
         }
 
+        Assert.True(ids.Count == count, $"{resource} has {ids.Count} instances, not {count}");
         return [.. ids];
     }
 
