@@ -26,7 +26,9 @@ await WaitUntilAsync(async () =>
 });
 
 var baseAddress = new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}/");
-using var gate = ChildProcess.Start("dotnet", [settings.GateAssembly], new Dictionary<string, string>
+// The content root is the build output, so the gate reads its appsettings.json as it does when Aspire starts it.
+var gateDirectory = Path.GetDirectoryName(Path.GetFullPath(settings.GateAssembly))!;
+using var gate = ChildProcess.Start("dotnet", [settings.GateAssembly, "--contentRoot", gateDirectory], new Dictionary<string, string>
 {
     ["ConnectionStrings__cache"] = $"127.0.0.1:{redisPort}",
     ["Gate__ApiKey"] = apiKey,
