@@ -124,6 +124,21 @@ public sealed class InboundWebhookTests(StackFixture stack)
         Assert.True((await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicate").GetBoolean());
     }
 
+    [Fact]
+    public async Task ChunkedDeliveryIsStoredWithItsExactBody()
+    {
+        var deliveryId = Guid.NewGuid().ToString();
+        var body = GitHubDelivery.PushPayload($"acme/chunked-{deliveryId[..8]}");
+        using var request = GitHubDelivery.Request(body, deliveryId, GitHubDelivery.Sign(body, StackFixture.GitHubWebhookSecret));
+        request.Content = new ChunkedContent(request.Content!);
+
+        using var receiver = stack.App.CreateHttpClient("receiver");
+        using var response = await receiver.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(1, await stack.ScalarAsync("integrationsdb", "SELECT count(*) FROM deliveries WHERE delivery_id = $1 AND body = $2", deliveryId, body));
+    }
+
     public static TheoryData<string, HttpStatusCode> BadInputs => new()
     {
         { "missing-headers", HttpStatusCode.BadRequest },
@@ -133,6 +148,7 @@ public sealed class InboundWebhookTests(StackFixture stack)
         { "future-standard-timestamp", HttpStatusCode.Unauthorized },
         { "unknown-source", HttpStatusCode.NotFound },
         { "body-over-limit", HttpStatusCode.RequestEntityTooLarge },
+        { "chunked-body-over-limit", HttpStatusCode.RequestEntityTooLarge },
         { "wrong-content-type", HttpStatusCode.UnsupportedMediaType },
         { "signed-non-json", HttpStatusCode.BadRequest },
         { "live-event-in-sandbox", HttpStatusCode.BadRequest },
@@ -229,6 +245,10 @@ public sealed class InboundWebhookTests(StackFixture stack)
             case "body-over-limit":
                 var big = Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('x', 1024 * 1024) + "\"}");
                 return Webhooks.Standard("acme", id, big, StackFixture.AcmeWebhookSecret);
+            case "chunked-body-over-limit":
+                var chunked = Webhooks.Standard("acme", id, Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('x', 1024 * 1024) + "\"}"), StackFixture.AcmeWebhookSecret);
+                chunked.Content = new ChunkedContent(chunked.Content!);
+                return chunked;
             case "wrong-content-type":
                 var text = GitHubDelivery.Request(push, id, GitHubDelivery.Sign(push, StackFixture.GitHubWebhookSecret));
                 text.Content!.Headers.ContentType = new("text/plain");
@@ -258,5 +278,35 @@ public sealed class InboundWebhookTests(StackFixture stack)
             async () => await GetStatusAsync(provider, deliveryId) is { } s && s.GetProperty("state").GetString() == state ? s : null,
             $"{provider} delivery {deliveryId} to reach '{state}'");
         return (JsonElement)status;
+    }
+}
+
+/// <summary>Sends another content's bytes without a Content-Length, so they go chunked as a streaming sender's would.</summary>
+internal sealed class ChunkedContent : HttpContent
+{
+    private readonly HttpContent _inner;
+
+    public ChunkedContent(HttpContent inner)
+    {
+        _inner = inner;
+        Headers.ContentType = inner.Headers.ContentType;
+    }
+
+    protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => _inner.CopyToAsync(stream);
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }

@@ -29,9 +29,15 @@ public static class StripeClientExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddHttpClient(HttpClientName).AddProviderResilience();
-        // Transient, like the HttpClient under it: the factory rotates handlers, a cached client would not.
-        services.AddTransient<IStripeClient>(provider =>
+        // One Stripe client for the process, as Stripe.net recommends: building one reads the Stripe.net
+        // and Newtonsoft.Json files' version info for its user agent, which per delivery cost the
+        // worker file I/O. Its HttpClient therefore lives as long, so the handler is never rotated
+        // and connections are recycled instead (PooledConnectionLifetime) to follow DNS changes.
+        services.AddHttpClient(HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddProviderResilience();
+        services.AddSingleton<IStripeClient>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<StripeOptions>>().Value;
             var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
