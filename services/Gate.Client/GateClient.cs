@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Integrations.Gate.Client;
 
@@ -17,13 +18,13 @@ public sealed class GateClient(HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(request);
 
-        using var response = await http.PostAsJsonAsync("api/idempotency/begin", request, cancellationToken).ConfigureAwait(false);
+        using var response = await http.PostAsJsonAsync("api/idempotency/begin", request, GateJsonContext.Default.BeginRequest, cancellationToken).ConfigureAwait(false);
         switch (response.StatusCode)
         {
             case HttpStatusCode.UnprocessableEntity:
                 return new BeginResult(IdempotencyStatus.Mismatch);
             case HttpStatusCode.OK or HttpStatusCode.Conflict:
-                return await ReadAsync<BeginResult>(response, cancellationToken).ConfigureAwait(false);
+                return await ReadAsync(response, GateJsonContext.Default.BeginResult, cancellationToken).ConfigureAwait(false);
             default:
                 response.EnsureSuccessStatusCode();
                 throw new HttpRequestException($"The gate answered begin with {(int)response.StatusCode}.");
@@ -33,22 +34,22 @@ public sealed class GateClient(HttpClient http)
     public Task<SettleResult> CompleteAsync(CompleteRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return SettleAsync("api/idempotency/complete", request, cancellationToken);
+        return SettleAsync("api/idempotency/complete", request, GateJsonContext.Default.CompleteRequest, cancellationToken);
     }
 
     public Task<SettleResult> FailAsync(FailRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return SettleAsync("api/idempotency/fail", request, cancellationToken);
+        return SettleAsync("api/idempotency/fail", request, GateJsonContext.Default.FailRequest, cancellationToken);
     }
 
     public async Task<RateLimitDecision> DecideAsync(RateLimitRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
 
-        using var response = await http.PostAsJsonAsync("api/ratelimits/decisions", request, cancellationToken).ConfigureAwait(false);
+        using var response = await http.PostAsJsonAsync("api/ratelimits/decisions", request, GateJsonContext.Default.RateLimitRequest, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
-        return await ReadAsync<RateLimitDecision>(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, GateJsonContext.Default.RateLimitDecision, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Many decisions in one request; the gate pipelines them to Redis. Answers are in request order.</summary>
@@ -57,18 +58,18 @@ public sealed class GateClient(HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(requests);
 
-        using var response = await http.PostAsJsonAsync("api/ratelimits/decisions/batch", requests, cancellationToken).ConfigureAwait(false);
+        using var response = await http.PostAsJsonAsync("api/ratelimits/decisions/batch", requests, GateJsonContext.Default.IReadOnlyListRateLimitRequest, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
-        return await ReadAsync<List<RateLimitDecision>>(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, GateJsonContext.Default.ListRateLimitDecision, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<RateLimitPause> ReportAsync(ProviderResponseReport report, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
 
-        using var response = await http.PostAsJsonAsync("api/ratelimits/reports", report, cancellationToken).ConfigureAwait(false);
+        using var response = await http.PostAsJsonAsync("api/ratelimits/reports", report, GateJsonContext.Default.ProviderResponseReport, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
-        return await ReadAsync<RateLimitPause>(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, GateJsonContext.Default.RateLimitPause, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -96,20 +97,20 @@ public sealed class GateClient(HttpClient http)
             cancellationToken);
     }
 
-    private async Task<SettleResult> SettleAsync<T>(string path, T request, CancellationToken cancellationToken)
+    private async Task<SettleResult> SettleAsync<T>(string path, T request, JsonTypeInfo<T> requestType, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync(path, request, cancellationToken).ConfigureAwait(false);
+        using var response = await http.PostAsJsonAsync(path, request, requestType, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Conflict)
         {
             return new SettleResult(LeaseLost);
         }
 
         response.EnsureSuccessStatusCode();
-        return await ReadAsync<SettleResult>(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, GateJsonContext.Default.SettleResult, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        await response.Content.ReadFromJsonAsync<T>(cancellationToken).ConfigureAwait(false)
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
+        await response.Content.ReadFromJsonAsync(type, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("The gate answered without a body.");
 
     private static string? Header(HttpResponseMessage response, string name) =>

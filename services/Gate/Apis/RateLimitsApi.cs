@@ -32,7 +32,9 @@ public static partial class RateLimitsApi
         RateLimitRequest request, RateLimiter limiter, IOptions<GateOptions> options, ILogger<RateLimiter> logger)
     {
         var settings = options.Value;
-        if (Validate(request, settings, "") is { Count: > 0 } errors)
+        Dictionary<string, string[]>? errors = null;
+        Validate(request, settings, "", ref errors);
+        if (errors is not null)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -59,16 +61,13 @@ public static partial class RateLimitsApi
             });
         }
 
-        var errors = new Dictionary<string, string[]>();
+        Dictionary<string, string[]>? errors = null;
         for (var i = 0; i < requests.Length; i++)
         {
-            foreach (var (field, messages) in Validate(requests[i], settings, $"[{i}]."))
-            {
-                errors[field] = messages;
-            }
+            Validate(requests[i], settings, $"[{i}].", ref errors);
         }
 
-        if (errors.Count > 0)
+        if (errors is not null)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -88,13 +87,14 @@ public static partial class RateLimitsApi
         ProviderResponseReport report, RateLimiter limiter, IOptions<GateOptions> options, TimeProvider time, ILogger<RateLimiter> logger)
     {
         var settings = options.Value;
-        var errors = Validate(new RateLimitRequest(report.Provider, report.Connection), settings, "");
+        Dictionary<string, string[]>? errors = null;
+        Validate(new RateLimitRequest(report.Provider, report.Connection), settings, "", ref errors);
         if (report.StatusCode is < 100 or > 599)
         {
-            errors["statusCode"] = ["statusCode must be an HTTP status code."];
+            (errors ??= [])["statusCode"] = ["statusCode must be an HTTP status code."];
         }
 
-        if (errors.Count > 0)
+        if (errors is not null)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -133,26 +133,24 @@ public static partial class RateLimitsApi
     private static RateLimitDecision Degraded() =>
         new(Allowed: true, Remaining: 0, RetryAfter: TimeSpan.Zero, Reset: TimeSpan.Zero, Degraded: true);
 
-    private static Dictionary<string, string[]> Validate(RateLimitRequest request, GateOptions settings, string prefix)
+    /// <summary>Adds the request's problems to <paramref name="errors"/>, created on the first one: a valid request allocates nothing.</summary>
+    private static void Validate(RateLimitRequest request, GateOptions settings, string prefix, ref Dictionary<string, string[]>? errors)
     {
-        var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrEmpty(request.Provider) || !ProviderBudgets.IsValidProviderName(request.Provider)
             || !settings.Budgets.ContainsKey(request.Provider))
         {
-            errors[prefix + "provider"] = [$"provider must be one of: {string.Join(", ", settings.Budgets.Keys.Order(StringComparer.Ordinal))}."];
+            (errors ??= [])[prefix + "provider"] = [$"provider must be one of: {string.Join(", ", settings.Budgets.Keys.Order(StringComparer.Ordinal))}."];
         }
 
         if (string.IsNullOrEmpty(request.Connection) || !ConnectionName().IsMatch(request.Connection))
         {
-            errors[prefix + "connection"] = ["connection is 1-128 characters: letters, digits and . _ - : @ #"];
+            (errors ??= [])[prefix + "connection"] = ["connection is 1-128 characters: letters, digits and . _ - : @ #"];
         }
 
         if (request.Cost is < 1 or > MaxCost)
         {
-            errors[prefix + "cost"] = [$"cost must be between 1 and {MaxCost}."];
+            (errors ??= [])[prefix + "cost"] = [$"cost must be between 1 and {MaxCost}."];
         }
-
-        return errors;
     }
 
     [GeneratedRegex("^[A-Za-z0-9._:@#-]{1,128}$")]

@@ -1,4 +1,5 @@
 using Integrations.Gate;
+using Integrations.Gate.Client;
 using Integrations.Gate.Idempotency;
 using Integrations.Gate.RateLimits;
 
@@ -14,6 +15,7 @@ internal static class ApplicationServiceExtensions
         // busy writer under load, which the benchmark showed as false 503s.
         builder.AddRedisClient("cache", configureOptions: redis => redis.AbortOnConnectFail = false);
         builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GateJsonContext.Default));
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.Services.AddOptions<GateOptions>()
