@@ -39,7 +39,8 @@ using var gate = ChildProcess.Start("dotnet", [settings.GateAssembly, "--content
     ["Gate__Budgets__bench__Burst"] = "1000000000",
 });
 using var probe = new HttpClient { BaseAddress = baseAddress };
-await WaitUntilAsync(async () => (await probe.GetAsync("alive")).EnsureSuccessStatusCode());
+// /health, not /alive: it also reports the Redis connection, so no decision is refused while it opens.
+await WaitUntilAsync(async () => (await probe.GetAsync("health")).EnsureSuccessStatusCode());
 
 // Decisions spread over 1,000 budgets, as many connections of many workers would.
 var single = Enumerable.Range(0, 1000)

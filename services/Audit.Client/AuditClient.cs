@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -11,12 +12,21 @@ namespace Integrations.Audit.Client;
 public sealed class AuditClient(HttpClient http)
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+    private static readonly MediaTypeHeaderValue s_jsonMediaType = new("application/json") { CharSet = "utf-8" };
+
+    // Serialised up front so the request carries a Content-Length; JsonContent would stream it chunked.
+    private async Task<HttpResponseMessage> PostAsync<T>(string path, T value, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, s_json));
+        content.Headers.ContentType = s_jsonMediaType;
+        return await http.PostAsync(path, content, cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task<AuditRecord> WriteAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
 
-        using var response = await http.PostAsJsonAsync("api/audit", entry, cancellationToken).ConfigureAwait(false);
+        using var response = await PostAsync("api/audit", entry, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<AuditRecord>(cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("The audit store answered without a record.");
@@ -27,7 +37,7 @@ public sealed class AuditClient(HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(entries);
 
-        using var response = await http.PostAsJsonAsync("api/audit/batch", entries, cancellationToken).ConfigureAwait(false);
+        using var response = await PostAsync("api/audit/batch", entries, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<AuditBatchWritten>(cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("The audit store answered without a result.");

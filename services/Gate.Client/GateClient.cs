@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
 namespace Integrations.Gate.Client;
@@ -14,11 +16,13 @@ public sealed class GateClient(HttpClient http)
     /// <summary>The <see cref="SettleResult.Status"/> when the caller's lease was taken over or never existed.</summary>
     public const string LeaseLost = "lease_lost";
 
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
+
     public async Task<BeginResult> BeginAsync(BeginRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
 
-        using var response = await http.PostAsJsonAsync("api/idempotency/begin", request, GateJsonContext.Default.BeginRequest, cancellationToken).ConfigureAwait(false);
+        using var response = await PostAsync("api/idempotency/begin", request, GateJsonContext.Default.BeginRequest, cancellationToken).ConfigureAwait(false);
         switch (response.StatusCode)
         {
             case HttpStatusCode.UnprocessableEntity:
@@ -47,7 +51,7 @@ public sealed class GateClient(HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(request);
 
-        using var response = await http.PostAsJsonAsync("api/ratelimits/decisions", request, GateJsonContext.Default.RateLimitRequest, cancellationToken).ConfigureAwait(false);
+        using var response = await PostAsync("api/ratelimits/decisions", request, GateJsonContext.Default.RateLimitRequest, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         return await ReadAsync(response, GateJsonContext.Default.RateLimitDecision, cancellationToken).ConfigureAwait(false);
     }
@@ -58,7 +62,7 @@ public sealed class GateClient(HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(requests);
 
-        using var response = await http.PostAsJsonAsync("api/ratelimits/decisions/batch", requests, GateJsonContext.Default.IReadOnlyListRateLimitRequest, cancellationToken).ConfigureAwait(false);
+        using var response = await PostAsync("api/ratelimits/decisions/batch", requests, GateJsonContext.Default.IReadOnlyListRateLimitRequest, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         return await ReadAsync(response, GateJsonContext.Default.ListRateLimitDecision, cancellationToken).ConfigureAwait(false);
     }
@@ -67,7 +71,7 @@ public sealed class GateClient(HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(report);
 
-        using var response = await http.PostAsJsonAsync("api/ratelimits/reports", report, GateJsonContext.Default.ProviderResponseReport, cancellationToken).ConfigureAwait(false);
+        using var response = await PostAsync("api/ratelimits/reports", report, GateJsonContext.Default.ProviderResponseReport, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         return await ReadAsync(response, GateJsonContext.Default.RateLimitPause, cancellationToken).ConfigureAwait(false);
     }
@@ -99,7 +103,7 @@ public sealed class GateClient(HttpClient http)
 
     private async Task<SettleResult> SettleAsync<T>(string path, T request, JsonTypeInfo<T> requestType, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync(path, request, requestType, cancellationToken).ConfigureAwait(false);
+        using var response = await PostAsync(path, request, requestType, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Conflict)
         {
             return new SettleResult(LeaseLost);
@@ -107,6 +111,15 @@ public sealed class GateClient(HttpClient http)
 
         response.EnsureSuccessStatusCode();
         return await ReadAsync(response, GateJsonContext.Default.SettleResult, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Serialised up front so the request carries a Content-Length; JsonContent would stream it chunked,
+    // which costs both sides more per request than the copy.
+    private async Task<HttpResponseMessage> PostAsync<T>(string path, T value, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, type));
+        content.Headers.ContentType = JsonMediaType;
+        return await http.PostAsync(path, content, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
