@@ -44,7 +44,8 @@ export Receiver__AdminApiKey="bench-admin-$secret" Worker__AdminApiKey="bench-ad
 
 dotnet services/Migrator/bin/Release/net10.0/Migrator.dll >"$work/migrator.log" 2>&1
 dotnet services/Receiver/bin/Release/net10.0/Receiver.dll --urls "http://127.0.0.1:$RECEIVER_PORT" >"$work/receiver.log" 2>&1 &
-pids+=($!)
+receiver=$!
+pids+=($receiver)
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$RECEIVER_PORT/health" >/dev/null && break; sleep 0.5; done
 
 export BENCH_BODY='{"zen":"Design for failure.","hook_id":1,"repository":{"full_name":"acme/bench"}}'
@@ -64,7 +65,9 @@ dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll "$url/webhooks/github" "$RA
 sleep 2
 psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d integrationsdb -tAc \
   "SELECT 'stored ' || count(*) || ', done ' || count(*) FILTER (WHERE state = 'done') || ', 202-to-done p50 ' || round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - received_at)) * 1000)::numeric, 1) || ' ms, p99 ' || round((percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - received_at)) * 1000)::numeric, 1) || ' ms (measured window)' FROM deliveries WHERE received_at >= (SELECT min(received_at) FROM deliveries) + make_interval(secs => $WARMUP)"
+echo "worker peak RSS: $(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' /proc/$worker/status)"
 kill "$worker"; wait "$worker" 2>/dev/null || true
 
 echo "== throughput: wrk -t2 -c64 -d${SECONDS_PER_RUN}s (receiver + PostgreSQL; worker stopped)"
 BENCH_RUN="max-$$" wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency -s bench/github-ping.lua "$url" | grep -E "accepted|latency ms"
+echo "receiver peak RSS: $(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' /proc/$receiver/status)"
