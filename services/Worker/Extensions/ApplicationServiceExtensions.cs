@@ -86,13 +86,15 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddTransient<ListUnreleasedCommits>();
         builder.Services.AddTransient<ReadSupportSheet>();
         builder.Services.AddSingleton<ISupportClassifier, KeywordSupportClassifier>();
-        builder.Services.AddTransient<ReleaseNotesFlow>();
-        builder.Services.AddTransient<IDeliveryFlow>(services => services.GetRequiredService<ReleaseNotesFlow>());
-        builder.Services.AddTransient<SupportTriageFlow>();
-        builder.Services.AddTransient<IDeliveryFlow>(services => services.GetRequiredService<SupportTriageFlow>());
-        builder.Services.AddTransient<IDeliveryFlow, PushSummaryFlow>();
-        builder.Services.AddTransient<IDeliveryFlow, StripeCustomerFlow>();
-        builder.Services.AddTransient<IDeliveryFlow, BillingFlow>();
+        builder.Services.AddDeliveryFlow<ReleaseNotesFlow>(_ => ReleaseNotesFlow.Handles);
+        builder.Services.AddDeliveryFlow<SupportTriageFlow>(services =>
+        {
+            var source = services.GetRequiredService<IOptions<TriageOptions>>().Value.Source;
+            return (provider, eventType) => provider == source && eventType == SupportTriageFlow.EventType;
+        });
+        builder.Services.AddDeliveryFlow<PushSummaryFlow>(_ => PushSummaryFlow.Handles);
+        builder.Services.AddDeliveryFlow<StripeCustomerFlow>(_ => StripeCustomerFlow.Handles);
+        builder.Services.AddDeliveryFlow<BillingFlow>(_ => BillingFlow.Handles);
 
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryProcessor>());

@@ -26,7 +26,7 @@ public sealed class BillingFlow(
 {
     public const string EventType = "checkout.session.completed";
 
-    public bool Handles(string provider, string eventType) => provider == "stripe" && eventType == EventType;
+    public static bool Handles(string provider, string eventType) => provider == "stripe" && eventType == EventType;
 
     public async Task RunAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ namespace Integrations.Worker.Flows;
 /// <summary>GitHub <c>push</c> → a one-line summary in Slack, audited.</summary>
 public sealed class PushSummaryFlow(SendMessage sendMessage, IOptions<FlowOptions> options) : IDeliveryFlow
 {
-    public bool Handles(string provider, string eventType) => provider == "github" && eventType == "push";
+    public static bool Handles(string provider, string eventType) => provider == "github" && eventType == "push";
 
     public async Task RunAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
     {

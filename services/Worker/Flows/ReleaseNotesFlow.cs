@@ -11,7 +11,7 @@ namespace Integrations.Worker.Flows;
 /// </summary>
 public sealed class ReleaseNotesFlow(ListUnreleasedCommits listUnreleasedCommits, SendMessage sendMessage, IOptions<FlowOptions> options) : IDeliveryFlow
 {
-    public bool Handles(string provider, string eventType) => provider == "github" && eventType == "release";
+    public static bool Handles(string provider, string eventType) => provider == "github" && eventType == "release";
 
     public async Task RunAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
     {

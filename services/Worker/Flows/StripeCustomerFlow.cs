@@ -13,7 +13,7 @@ public sealed class StripeCustomerFlow(RecordPaymentEvent recordPaymentEvent) : 
 {
     private static readonly HashSet<string> s_types = ["customer.created", "customer.updated"];
 
-    public bool Handles(string provider, string eventType) => provider == "stripe" && s_types.Contains(eventType);
+    public static bool Handles(string provider, string eventType) => provider == "stripe" && s_types.Contains(eventType);
 
     public async Task RunAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
     {

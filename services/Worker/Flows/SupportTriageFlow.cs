@@ -22,8 +22,6 @@ public sealed partial class SupportTriageFlow(ReadSupportSheet readSupportSheet,
 {
     public const string EventType = "support.export.updated";
 
-    public bool Handles(string provider, string eventType) => provider == options.Value.Source && eventType == EventType;
-
     public async Task RunAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);

@@ -22,6 +22,7 @@ namespace Integrations.Worker.Queue;
 public sealed class DeliveryProcessor(
     DeliveryQueue queue,
     IServiceScopeFactory scopes,
+    DeliveryFlowRouter router,
     IOptions<QueueOptions> options,
     ILogger<DeliveryProcessor> logger) : BackgroundService
 {
@@ -200,8 +201,7 @@ public sealed class DeliveryProcessor(
         activity?.SetTag("integrations.attempt", delivery.Attempt);
 
         await using var scope = scopes.CreateAsyncScope();
-        var flow = scope.ServiceProvider.GetServices<IDeliveryFlow>()
-            .FirstOrDefault(candidate => candidate.Handles(delivery.Provider, delivery.EventType));
+        var flow = router.Resolve(scope.ServiceProvider, delivery.Provider, delivery.EventType);
         try
         {
             if (flow is null)
