@@ -48,13 +48,16 @@ public sealed class DeliveryLoad(Uri receiver, Guid supportConnection)
     public long DuplicatesAnswered => Interlocked.Read(ref _duplicatesAnswered);
 
     /// <summary>Sends <paramref name="perMinute"/> deliveries a minute for <paramref name="duration"/>, then waits for every send to end.</summary>
-    public async Task RunAsync(int perMinute, TimeSpan duration, CancellationToken cancellationToken)
+    /// <param name="more">Asked once <paramref name="duration"/> is over: the load goes on at the same rate while it
+    /// answers true (the faults test keeps it up until every planned fault has happened under load).</param>
+    public async Task RunAsync(int perMinute, TimeSpan duration, Func<bool> more, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(more);
         var count = (int)(perMinute * duration.TotalMinutes);
         var interval = TimeSpan.FromMinutes(1) / perMinute;
         var started = TimeProvider.System.GetTimestamp();
         var sends = new List<Task>(count);
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < count || more(); i++)
         {
             var due = interval * i - TimeProvider.System.GetElapsedTime(started);
             if (due > TimeSpan.Zero)
