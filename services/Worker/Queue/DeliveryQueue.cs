@@ -59,15 +59,24 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, IOptions<QueueOpt
             return;
         }
 
-        await using var command = dataSource.CreateCommand("""
-            UPDATE deliveries AS d
-            SET state = 'done', completed_at = now(), last_error = NULL
-            FROM unnest($1::bigint[], $2::int[]) AS c(id, attempts)
-            WHERE d.id = c.id AND d.state = 'processing' AND d.attempts = c.attempts
-            """);
-        command.Parameters.Add(new() { Value = deliveries.Select(d => d.Id).ToArray() });
-        command.Parameters.Add(new() { Value = deliveries.Select(d => d.Attempt).ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        // One statement per row, by primary key, sent together and committed together. A single
+        // UPDATE ... FROM unnest(ids) lets the planner reach the rows through the partial due
+        // index (its predicate is implied by state = 'processing'), whose entries for finished
+        // rows stay until vacuum: that plan read the whole index on every batch.
+        await using var batch = dataSource.CreateBatch();
+        foreach (var delivery in deliveries)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+                UPDATE deliveries
+                SET state = 'done', completed_at = now(), last_error = NULL
+                WHERE id = $1 AND state = 'processing' AND attempts = $2
+                """)
+            {
+                Parameters = { new() { Value = delivery.Id }, new() { Value = delivery.Attempt } },
+            });
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
