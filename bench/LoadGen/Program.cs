@@ -11,6 +11,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -29,10 +30,16 @@ const int WindowSeconds = 5;
 var body = Encoding.UTF8.GetBytes("""{"zen":"Design for failure.","hook_id":1,"repository":{"full_name":"acme/bench"}}""");
 var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(args[3]), body));
 
-using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+// The handler itself, without HttpClient's timeout linking or trace propagation: the generator
+// shares the machine with what it measures, so it spends as little CPU per request as it can.
+using var http = new HttpMessageInvoker(new SocketsHttpHandler
 {
-    Timeout = TimeSpan.FromSeconds(30),
-};
+    MaxConnectionsPerServer = 512,
+    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+    ActivityHeadersPropagator = null,
+    ConnectTimeout = TimeSpan.FromSeconds(10),
+});
 
 var total = rate * seconds;
 var latencies = new double[total];
@@ -40,45 +47,77 @@ var fromSend = new double[total];
 var statuses = new int[total];
 var run = $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}";
 var clock = Stopwatch.StartNew();
-var tasks = new List<Task>(total);
+// Requests are not kept once answered (a retained Task keeps its request and response alive):
+// a countdown tells when the last one is done.
+var outstanding = total;
+var allAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-for (var i = 0; i < total; i++)
+// One pacing thread sleeps until each request is due and starts it there, without a timer or a
+// thread-pool hop in between: the generator's own lateness (time from due to send) stays well under
+// a millisecond, so "from due time" is the server's latency plus little of the generator's.
+var pacer = new Thread(() =>
 {
-    var due = TimeSpan.FromSeconds((double)i / rate);
-    var wait = due - clock.Elapsed;
-    if (wait > TimeSpan.FromMilliseconds(1))
+    for (var i = 0; i < total; i++)
     {
-        await Task.Delay(wait);
+        var due = TimeSpan.FromSeconds((double)i / rate);
+        SleepUntil(due);
+        _ = SendAsync(i, due);
     }
+}) { IsBackground = true, Name = "pacer" };
+pacer.Start();
+pacer.Join();
 
-    var index = i;
-    tasks.Add(Task.Run(async () =>
-    {
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-        request.Headers.Add("X-GitHub-Event", "ping");
-        request.Headers.Add("X-GitHub-Delivery", $"{run}-{index}");
-        request.Headers.Add("X-Hub-Signature-256", signature);
-        var sent = clock.Elapsed;
-        try
-        {
-            using var response = await http.SendAsync(request);
-            statuses[index] = (int)response.StatusCode;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            statuses[index] = -1;
-        }
-
-        latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
-        fromSend[index] = (clock.Elapsed - sent).TotalMilliseconds;
-    }));
-}
-
-await Task.WhenAll(tasks);
+await allAnswered.Task;
 var elapsed = clock.Elapsed.TotalSeconds;
 var firstMeasured = rate * warmUp;
+
+async Task SendAsync(int index, TimeSpan due)
+{
+    using var content = new ByteArrayContent(body);
+    content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+    using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+    request.Headers.Add("X-GitHub-Event", "ping");
+    request.Headers.Add("X-GitHub-Delivery", $"{run}-{index}");
+    request.Headers.Add("X-Hub-Signature-256", signature);
+    var sent = clock.Elapsed;
+    try
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await http.SendAsync(request, timeout.Token);
+        await response.Content.CopyToAsync(Stream.Null, timeout.Token);
+        statuses[index] = (int)response.StatusCode;
+    }
+    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+    {
+        statuses[index] = -1;
+    }
+
+    latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
+    fromSend[index] = (clock.Elapsed - sent).TotalMilliseconds;
+    if (Interlocked.Decrement(ref outstanding) == 0)
+    {
+        allAnswered.TrySetResult();
+    }
+}
+
+// Sleeps until the clock reaches due. On Linux nanosleep keeps that within tens of microseconds
+// (Thread.Sleep rounds to whole milliseconds); elsewhere whole-millisecond sleeps are the best there is.
+void SleepUntil(TimeSpan due)
+{
+    while (clock.Elapsed is var now && now < due)
+    {
+        var remaining = due - now;
+        if (OperatingSystem.IsLinux())
+        {
+            var sleep = new Timespec { Seconds = (long)remaining.TotalSeconds, Nanoseconds = remaining.Ticks % TimeSpan.TicksPerSecond * 100 };
+            Native.nanosleep(in sleep, IntPtr.Zero);
+        }
+        else
+        {
+            Thread.Sleep(remaining < TimeSpan.FromMilliseconds(1) ? TimeSpan.Zero : remaining);
+        }
+    }
+}
 
 static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
@@ -91,6 +130,8 @@ for (var window = 0; window * WindowSeconds < seconds; window++)
         $"  {window * WindowSeconds,3}-{(window + 1) * WindowSeconds,3} s{(from < firstMeasured ? " (warm-up)" : "")}: p50 {Percentile(part, 0.50):F2}  p99 {Percentile(part, 0.99):F2}  max {part[^1]:F2} ms"));
 }
 
+var slowest = Enumerable.Range(firstMeasured, total - firstMeasured).OrderByDescending(i => latencies[i]).Take(3);
+Console.WriteLine(string.Join(", ", slowest.Select(i => string.Create(CultureInfo.InvariantCulture, $"{latencies[i]:F1} ms (due at {(double)i / rate:F2} s)"))).Insert(0, "slowest: "));
 var steady = latencies[firstMeasured..];
 Array.Sort(steady);
 var steadyFromSend = fromSend[firstMeasured..];
@@ -103,3 +144,15 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"latency ms from send (the generator's own lateness left out): p50 {Percentile(steadyFromSend, 0.50):F2}  p90 {Percentile(steadyFromSend, 0.90):F2}  p99 {Percentile(steadyFromSend, 0.99):F2}  p99.9 {Percentile(steadyFromSend, 0.999):F2}  max {steadyFromSend[^1]:F2}"));
 return accepted == total ? 0 : 1;
+
+internal struct Timespec
+{
+    public long Seconds;
+    public long Nanoseconds;
+}
+
+internal static partial class Native
+{
+    [LibraryImport("libc", SetLastError = true)]
+    internal static partial int nanosleep(in Timespec request, IntPtr remaining);
+}

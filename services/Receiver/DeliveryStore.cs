@@ -18,15 +18,15 @@ namespace Integrations.Receiver;
 /// <para>
 /// Group commit: requests are queued to a few writer loops, each of which takes whatever has
 /// queued up (at most <see cref="MaxBatch"/>) and inserts it with one multi-row statement and one
-/// commit, together with <c>NOTIFY deliveries</c>. Under light load a batch is a single row and
+/// commit, then asks <see cref="DeliveryAnnouncer"/> to wake the workers (outside the insert, so
+/// that concurrent commits can share an fsync). Under light load a batch is a single row and
 /// adds no delay; under heavy load one fsync covers many deliveries. If the batch fails, every
 /// caller in it gets the exception and answers 503, so the provider retries: nothing is
 /// acknowledged that was not stored.
 /// </para>
 /// </summary>
-public sealed class DeliveryStore(NpgsqlDataSource dataSource, ILogger<DeliveryStore> logger) : BackgroundService
+public sealed class DeliveryStore(NpgsqlDataSource dataSource, DeliveryAnnouncer announcer, ILogger<DeliveryStore> logger) : BackgroundService
 {
-    public const string NotifyChannel = "deliveries";
     private const int MaxBatch = 256;
     private const int Writers = 3;
 
@@ -61,8 +61,12 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource, ILogger<DeliveryS
                     batch.Add(pending);
                 }
 
-                await WriteBatchAsync(batch);
-                batch.Clear();
+                // Every idle writer wakes for one item, and only one of them gets it.
+                if (batch.Count > 0)
+                {
+                    await WriteBatchAsync(batch);
+                    batch.Clear();
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -83,6 +87,11 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource, ILogger<DeliveryS
         try
         {
             var inserted = await InsertAsync(batch);
+            if (inserted.Count > 0)
+            {
+                announcer.Announce();
+            }
+
             var firstSeen = new HashSet<(string, string)>();
             foreach (var pending in batch)
             {
@@ -104,8 +113,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource, ILogger<DeliveryS
 
     private async Task<Dictionary<(string, string), long>> InsertAsync(List<Pending> batch)
     {
-        await using var command = dataSource.CreateBatch();
-        var insert = new NpgsqlBatchCommand("""
+        await using var insert = dataSource.CreateCommand("""
             INSERT INTO deliveries (provider, delivery_id, event_type, headers, body, traceparent, tracestate)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::bytea[], $6::text[], $7::text[])
             ON CONFLICT ON CONSTRAINT deliveries_dedup DO NOTHING
@@ -118,12 +126,8 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource, ILogger<DeliveryS
         insert.Parameters.Add(new() { Value = batch.Select(p => p.Delivery.Body).ToArray() });
         insert.Parameters.Add(new() { Value = batch.Select(p => p.TraceParent).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         insert.Parameters.Add(new() { Value = batch.Select(p => p.TraceState).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.BatchCommands.Add(insert);
-        // A batch runs in one implicit transaction, and NOTIFY is delivered only if it commits.
-        command.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {NotifyChannel}"));
-
         var inserted = new Dictionary<(string, string), long>();
-        await using var reader = await command.ExecuteReaderAsync();
+        await using var reader = await insert.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
             inserted[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);

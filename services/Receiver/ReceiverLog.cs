@@ -13,4 +13,7 @@ internal static partial class ReceiverLog
 
     [LoggerMessage(4, LogLevel.Information, "{Actor} {Change} a signing secret of source {Source}")]
     public static partial void SecretRotated(ILogger logger, string actor, string change, string source);
+
+    [LoggerMessage(5, LogLevel.Warning, "Announcing new deliveries to the workers failed; they find them at their next poll")]
+    public static partial void AnnounceFailed(ILogger logger, Exception exception);
 }

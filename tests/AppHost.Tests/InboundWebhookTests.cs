@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Npgsql;
 
 namespace Integrations.AppHost.Tests;
 
@@ -24,6 +25,24 @@ public sealed class InboundWebhookTests(StackFixture stack)
         Assert.Equal($"/deliveries/{provider}/{deliveryId}", response.Headers.Location?.OriginalString);
         var status = await WaitForStateAsync(provider, deliveryId, "done");
         Assert.Equal(1, status.GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
+    public async Task AStoredDeliveryIsAnnouncedToTheWorkers()
+    {
+        // The receiver's NOTIFY runs after the insert commits, in a transaction of its own.
+        await using var listener = await stack.OpenDatabaseAsync("integrationsdb");
+        await using (var listen = new NpgsqlCommand("LISTEN deliveries", listener))
+        {
+            await listen.ExecuteNonQueryAsync();
+        }
+
+        var (request, _) = SignedDelivery("github");
+        using var receiver = stack.App.CreateHttpClient("receiver");
+        using var response = await receiver.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.True(await listener.WaitAsync(TimeSpan.FromSeconds(10)), "no NOTIFY deliveries within 10 s of the 202");
     }
 
     [Fact]

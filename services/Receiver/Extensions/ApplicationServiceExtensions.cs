@@ -21,6 +21,9 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ReceiverMetrics>();
         builder.Services.AddSingleton<DeliveryStore>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryStore>());
+        builder.Services.AddSingleton<DeliveryAnnouncer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryAnnouncer>());
         builder.Services.AddSingleton<DeliveryQueries>();
         builder.Services.AddAuditClient();
 
@@ -28,7 +31,6 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddPostgresDataProtection("Integrations.Receiver");
         builder.Services.AddSingleton<WebhookSecretStore>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WebhookSecretStore>());
-        builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryStore>());
 
         builder.Services.AddSingleton<IWebhookScheme, GitHubSignature>();
         builder.Services.AddSingleton<IWebhookScheme, StripeSignature>();

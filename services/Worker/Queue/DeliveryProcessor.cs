@@ -85,6 +85,7 @@ public sealed class DeliveryProcessor(
                     idle++;
                 }
 
+                var announced = signal.Next;
                 IReadOnlyList<ClaimedDelivery> batch;
                 try
                 {
@@ -116,9 +117,15 @@ public sealed class DeliveryProcessor(
                     _ = RunAsync(delivery, slots, done, stoppingToken);
                 }
 
-                if (batch.Count == 0)
+                // Fewer than asked for: nothing else is due now, so claiming again at once would come
+                // back empty. Wait for the next announcement (or the poll) instead.
+                if (batch.Count < idle)
                 {
-                    await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                    await WorkSignal.WaitAsync(announced, options.Value.PollInterval, stoppingToken);
+                    if (options.Value.ClaimGathering > TimeSpan.Zero)
+                    {
+                        await Task.Delay(options.Value.ClaimGathering, stoppingToken);
+                    }
                 }
             }
         }

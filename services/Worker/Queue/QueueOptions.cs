@@ -21,6 +21,13 @@ public sealed class QueueOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long the claim loop lets announced deliveries gather before it claims them, so that one
+    /// claim takes several instead of one per notification. Default 2 ms; zero claims at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan ClaimGathering { get; set; } = TimeSpan.FromMilliseconds(2);
+
     /// <summary>Deliveries processed at once by this worker. Default 8.</summary>
     [Range(1, 64)]
     public int Concurrency { get; set; } = 8;

@@ -1,0 +1,53 @@
+using System.Threading.Channels;
+using Npgsql;
+
+namespace Integrations.Receiver;
+
+/// <summary>
+/// Wakes the workers with <c>NOTIFY deliveries</c> after new deliveries are committed, in a
+/// transaction of its own. PostgreSQL serialises the commits of notifying transactions (a notifying
+/// commit holds a database-wide lock until its WAL is flushed), so a NOTIFY inside every insert would
+/// stop concurrent inserts from sharing an fsync. Announcements made while a NOTIFY is under way
+/// gather into the next one, so the notification rate stays at what one connection can send
+/// however many deliveries arrive.
+/// <para>
+/// A notification is only a wake-up: the row is what is durable. If one is lost (this process
+/// stops, PostgreSQL is briefly unreachable), the workers' poll finds the delivery a moment later.
+/// </para>
+/// </summary>
+public sealed class DeliveryAnnouncer(NpgsqlDataSource dataSource, ILogger<DeliveryAnnouncer> logger) : BackgroundService
+{
+    public const string NotifyChannel = "deliveries";
+
+    // Holds at most one request: while one is pending, further ones are covered by it.
+    private readonly Channel<bool> _announced = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleReader = true,
+    });
+
+    /// <summary>Asks for a notification; returns at once.</summary>
+    public void Announce() => _announced.Writer.TryWrite(true);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _announced.Reader.ReadAsync(stoppingToken);
+                await using var notify = dataSource.CreateCommand($"NOTIFY {NotifyChannel}");
+                await notify.ExecuteNonQueryAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                ReceiverLog.AnnounceFailed(logger, ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+}
