@@ -87,16 +87,19 @@ async Task SendAsync(int index, TimeSpan due)
         await response.Content.CopyToAsync(Stream.Null, timeout.Token);
         statuses[index] = (int)response.StatusCode;
     }
-    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+    catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
     {
         statuses[index] = -1;
     }
-
-    latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
-    fromSend[index] = (clock.Elapsed - sent).TotalMilliseconds;
-    if (Interlocked.Decrement(ref outstanding) == 0)
+    finally
     {
-        allAnswered.TrySetResult();
+        latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
+        fromSend[index] = (clock.Elapsed - sent).TotalMilliseconds;
+        // Counted whatever happened, so a request that failed in an unexpected way cannot hang the run.
+        if (Interlocked.Decrement(ref outstanding) == 0)
+        {
+            allAnswered.TrySetResult();
+        }
     }
 }
 
