@@ -10,7 +10,7 @@ namespace Integrations.Receiver;
 /// stop concurrent inserts from sharing an fsync. Announcements made while a NOTIFY is under way,
 /// or within <see cref="Spacing"/> after it, gather into the next one: at most about 400
 /// notifications a second however many deliveries arrive, where one per insert batch (about 1,250/s
-/// at 2,000 deliveries/s) made a third of the database's transactions and woke the workers far more
+/// at 2,000 deliveries/s) made 40 % of the database's transactions and woke the workers far more
 /// often than they claim. The first announcement after a quiet spell goes out at once.
 /// <para>
 /// A notification is only a wake-up: the row is what is durable. If one is lost (this process
