@@ -146,7 +146,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource, DeliveryAnnouncer
         insert.Parameters.Add(new() { Value = batch.Select(p => p.Delivery.Provider).ToArray() });
         insert.Parameters.Add(new() { Value = batch.Select(p => p.Delivery.DeliveryId).ToArray() });
         insert.Parameters.Add(new() { Value = batch.Select(p => p.Delivery.EventType).ToArray() });
-        insert.Parameters.Add(new() { Value = batch.Select(p => JsonSerializer.Serialize(p.Delivery.Headers)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        insert.Parameters.Add(new() { Value = batch.Select(p => JsonSerializer.Serialize(p.Delivery.Headers, ReceiverJsonContext.Default.IReadOnlyDictionaryStringString)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         insert.Parameters.Add(new() { Value = batch.Select(p => p.Delivery.Body).ToArray() });
         insert.Parameters.Add(new() { Value = batch.Select(p => p.TraceParent).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         insert.Parameters.Add(new() { Value = batch.Select(p => p.TraceState).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });

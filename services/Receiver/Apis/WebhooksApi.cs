@@ -96,9 +96,14 @@ public static class WebhooksApi
         }
 
         var delivery = verification.Delivery!;
-        var headers = scheme.ReplayHeaders
-            .Where(name => request.Headers.ContainsKey(name))
-            .ToDictionary(name => name, name => request.Headers[name].ToString(), StringComparer.OrdinalIgnoreCase);
+        var headers = new Dictionary<string, string>(scheme.ReplayHeaders.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var name in scheme.ReplayHeaders)
+        {
+            if (request.Headers.TryGetValue(name, out var value))
+            {
+                headers[name] = value.ToString();
+            }
+        }
 
         StoreResult stored;
         try

@@ -18,6 +18,7 @@ internal static class ApplicationServiceExtensions
             database.ConnectionStringBuilder.NoResetOnClose = true;
         });
         builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ReceiverJsonContext.Default));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ReceiverMetrics>();
         builder.Services.AddSingleton<DeliveryStore>();
