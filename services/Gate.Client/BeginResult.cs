@@ -7,10 +7,14 @@ namespace Integrations.Gate.Client;
 /// <param name="Succeeded">For <c>completed</c>: false when the owner recorded a permanent failure.</param>
 /// <param name="Reclaimed">For <c>new</c>: an earlier owner took the key and never completed it (its lease ran
 /// out, or it failed retryably), so the effect may already have happened; check the provider before repeating it.</param>
+/// <param name="FirstClaimedAt">For a reclaimed <c>new</c>: when the key was first claimed (gate time), so no earlier
+/// attempt began before it and the provider need only be searched from then on. Null for keys claimed before the
+/// gate recorded it.</param>
 public sealed record BeginResult(
     string Status,
     string? LeaseToken = null,
     DateTimeOffset? LeaseExpiresAt = null,
     string? Outcome = null,
     bool? Succeeded = null,
-    bool Reclaimed = false);
+    bool Reclaimed = false,
+    DateTimeOffset? FirstClaimedAt = null);

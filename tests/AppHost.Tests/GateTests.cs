@@ -44,6 +44,9 @@ public sealed class GateTests(StackFixture stack)
         // The crashed owner may have caused the effect: the new owner is told to check before acting.
         Assert.True(second.Reclaimed);
         Assert.NotEqual(first.LeaseToken, second.LeaseToken);
+        // ...and told when the key was first claimed, so its check need only look from then on.
+        Assert.Null(first.FirstClaimedAt);
+        Assert.Equal(first.LeaseExpiresAt - TimeSpan.FromMilliseconds(300), second.FirstClaimedAt);
 
         var stale = await crashed.CompleteAsync(new CompleteRequest(key, first.LeaseToken!, "from the crashed owner"));
         Assert.Equal(GateClient.LeaseLost, stale.Status);

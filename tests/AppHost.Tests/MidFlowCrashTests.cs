@@ -8,18 +8,21 @@ namespace Integrations.AppHost.Tests;
 /// <summary>
 /// The dangerous window: Slack has posted the message but the worker dies before it learns so and
 /// before it completes the idempotency key. A worker started afterwards reclaims the delivery and
-/// the key, finds the message by the key in its metadata, and does not post it again.
+/// the key, finds the message by the key in its metadata, and does not post it again, even when
+/// the channel has moved on by more than one page of history meanwhile.
 /// </summary>
 public sealed class MidFlowCrashTests : IDisposable
 {
     private const string Restarted = "worker-restarted";
+    private const string SlackBotToken = "xoxb-midflow-test";
+    private const int LaterMessages = 250;
     private readonly ThrowawayStack _stack = new("midflow");
 
     [Fact]
     public async Task AWorkerKilledAfterTheEffectAndRestartedCausesItOnce()
     {
         await using var app = await _stack.StartAsync(
-            ["Infra:Mode=local", $"GITHUB_WEBHOOK_SECRET={StackFixture.GitHubWebhookSecret}", $"Parameters:audit-api-key={StackFixture.AuditApiKey}"],
+            ["Infra:Mode=local", $"GITHUB_WEBHOOK_SECRET={StackFixture.GitHubWebhookSecret}", $"Parameters:audit-api-key={StackFixture.AuditApiKey}", $"SLACK_BOT_TOKEN={SlackBotToken}"],
             builder =>
             {
                 // Short leases so the restarted worker may reclaim within the test; the same settings on both workers.
@@ -52,6 +55,18 @@ public sealed class MidFlowCrashTests : IDisposable
         Assert.True(app.ResourceNotifications.TryGetCurrentState("worker", out var state));
         var pid = Convert.ToInt32(state!.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
         Process.GetProcessById(pid).Kill(entireProcessTree: true);
+
+        // A busy channel: more messages than one history page (200) arrive before the worker comes back.
+        for (var i = 0; i < LaterMessages; i++)
+        {
+            using var post = new HttpRequestMessage(HttpMethod.Post, "/slack/api/chat.postMessage")
+            {
+                Content = JsonContent.Create(new { channel = "#engineering", text = $"unrelated message {i}" }),
+            };
+            post.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", SlackBotToken);
+            using var posted = await sandbox.SendAsync(post);
+            Assert.True((await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ok").GetBoolean());
+        }
 
         await app.ResourceCommands.ExecuteCommandAsync(Restarted, KnownResourceCommands.StartCommand);
         var succeeded = await StackFixture.EventuallyAsync(async () =>

@@ -6,8 +6,8 @@ namespace Integrations.Gate.Idempotency;
 /// <summary>
 /// Idempotency records in Redis, one hash per key at <c>gate:idem:&lt;key&gt;</c> with fields
 /// <c>state</c> (<c>leased</c>, <c>released</c>, <c>completed</c>, <c>failed</c>), <c>fp</c>
-/// (request fingerprint), <c>token</c> (current lease), <c>lease_until</c> (ms), <c>outcome</c>
-/// and <c>claims</c>.
+/// (request fingerprint), <c>token</c> (current lease), <c>lease_until</c> (ms), <c>outcome</c>,
+/// <c>claims</c> and <c>first_at</c> (ms, the first claim).
 ///
 /// Guarantees:
 /// <list type="bullet">
@@ -17,7 +17,8 @@ namespace Integrations.Gate.Idempotency;
 /// so replicas with skewed clocks agree on when a lease has expired.</item>
 /// <item>A lease that expires (its owner crashed) is claimable by the next <c>begin</c>, which issues
 /// a new token and says <c>reclaimed</c>: an earlier attempt may have caused the effect without
-/// settling, so the new owner checks the provider before acting again (a recovery point). <c>complete</c> and <c>fail</c> must present the current token, so a stale owner
+/// settling, so the new owner checks the provider before acting again (a recovery point); it also
+/// says when the key was first claimed, so that check need only look at what happened since. <c>complete</c> and <c>fail</c> must present the current token, so a stale owner
 /// can neither overwrite the outcome nor release someone else's lease (it gets <c>lease_lost</c>).
 /// An owner whose lease ran out but was not taken over may still settle: nobody else did the work.</item>
 /// <item>An outcome is written once; repeating the same settle with the same token is harmless.</item>
@@ -34,7 +35,7 @@ public sealed class IdempotencyStore(IConnectionMultiplexer redis)
     private const string BeginScript = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        local r = redis.call('HMGET', KEYS[1], 'state', 'fp', 'lease_until', 'outcome')
+        local r = redis.call('HMGET', KEYS[1], 'state', 'fp', 'lease_until', 'outcome', 'first_at')
         local state = r[1]
         if state then
           if r[2] ~= ARGV[1] then return {'mismatch'} end
@@ -45,10 +46,15 @@ public sealed class IdempotencyStore(IConnectionMultiplexer redis)
         local lease_until = now + tonumber(ARGV[3])
         redis.call('HSET', KEYS[1], 'state', 'leased', 'fp', ARGV[1], 'token', ARGV[2], 'lease_until', lease_until)
         redis.call('HINCRBY', KEYS[1], 'claims', 1)
-        redis.call('PEXPIRE', KEYS[1], ARGV[4])
         local reclaimed = 0
-        if state then reclaimed = 1 end
-        return {'new', ARGV[2], lease_until, '', reclaimed}
+        local first_at = tonumber(r[5]) or 0
+        if state then
+          reclaimed = 1
+        else
+          redis.call('HSET', KEYS[1], 'first_at', now)
+        end
+        redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        return {'new', ARGV[2], lease_until, '', reclaimed, first_at}
         """;
 
     // KEYS[1] record; ARGV[1] token, ARGV[2] target state (completed|failed|released), ARGV[3] outcome, ARGV[4] retention ms.
@@ -79,7 +85,8 @@ public sealed class IdempotencyStore(IConnectionMultiplexer redis)
         var state = (string)result[0]!;
         return state switch
         {
-            "new" => new BeginResult(IdempotencyStatus.New, (string?)result[1], FromUnixMs(result[2]), Reclaimed: (long)result[4] == 1),
+            "new" => new BeginResult(IdempotencyStatus.New, (string?)result[1], FromUnixMs(result[2]), Reclaimed: (long)result[4] == 1,
+                FirstClaimedAt: (long)result[5] > 0 ? FromUnixMs(result[5]) : null),
             "in_progress" => new BeginResult(IdempotencyStatus.InProgress, LeaseExpiresAt: FromUnixMs(result[2])),
             "completed" => new BeginResult(IdempotencyStatus.Completed, Outcome: (string?)result[3], Succeeded: true),
             "failed" => new BeginResult(IdempotencyStatus.Completed, Outcome: (string?)result[3], Succeeded: false),

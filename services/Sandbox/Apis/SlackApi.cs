@@ -67,6 +67,8 @@ public static class SlackApi
     /// <summary>
     /// <c>conversations.history</c>: a channel's messages, newest first, at most <c>limit</c> (default
     /// 100, Slack's maximum 999), with each message's <c>metadata</c> when <c>include_all_metadata</c> is set.
+    /// Only messages after <c>oldest</c> (a message timestamp, exclusive) when given. When more remain,
+    /// <c>has_more</c> is true and <c>response_metadata.next_cursor</c> is the <c>cursor</c> for the next page.
     /// </summary>
     public static async Task<IResult> History(HttpRequest request, SlackHistory history, IOptions<SandboxOptions> options)
     {
@@ -90,8 +92,26 @@ public static class SlackApi
 
         var limit = arguments.TryGetValue("limit", out var l) && int.TryParse(l, out var parsed) ? Math.Clamp(parsed, 1, 999) : 100;
         var withMetadata = arguments.TryGetValue("include_all_metadata", out var m) && m is "true" or "1";
+        long oldest = 0;
+        if (arguments.TryGetValue("oldest", out var o) && !string.IsNullOrEmpty(o) && !TryParseTs(o, out oldest))
+        {
+            return SlackError("invalid_ts_oldest");
+        }
+
+        var newest = long.MaxValue;
+        if (arguments.TryGetValue("cursor", out var c) && !string.IsNullOrEmpty(c) && !TryParseCursor(c, out newest))
+        {
+            return SlackError("invalid_cursor");
+        }
+
         var channelId = ChannelId(channel);
-        var messages = history.In(channelId).Take(limit)
+        var page = history.In(channelId)
+            .Where(p => TryParseTs(p.Ts, out var ts) && ts > oldest && ts <= newest)
+            .Take(limit + 1)
+            .ToList();
+        var hasMore = page.Count > limit;
+        var nextCursor = hasMore ? Convert.ToBase64String(Encoding.UTF8.GetBytes($"next_ts:{page[limit].Ts}")) : "";
+        var messages = page.Take(limit)
             .Select(p => new
             {
                 type = "message",
@@ -102,7 +122,7 @@ public static class SlackApi
                     ? new { event_type = "integrations_effect", event_payload = new { idempotency_key = p.EffectKey } }
                     : null,
             });
-        return Results.Json(new { ok = true, messages, has_more = false });
+        return Results.Json(new { ok = true, messages, has_more = hasMore, response_metadata = new { next_cursor = nextCursor } });
     }
 
     public static async Task<IResult> PostToIncomingWebhook(string path, HttpRequest request, EffectLog effects, IOptions<SandboxOptions> options)
@@ -176,6 +196,34 @@ public static class SlackApi
         while (Interlocked.CompareExchange(ref s_lastTsMicros, next, last) != last);
 
         return $"{next / 1_000_000}.{next % 1_000_000:D6}";
+    }
+
+    /// <summary>A message timestamp (<c>1503435956.000247</c>) as microseconds since the epoch.</summary>
+    private static bool TryParseTs(string ts, out long microseconds)
+    {
+        microseconds = 0;
+        if (!decimal.TryParse(ts, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            || seconds > long.MaxValue / 1_000_000m)
+        {
+            return false;
+        }
+
+        microseconds = (long)decimal.Truncate(seconds * 1_000_000m);
+        return true;
+    }
+
+    /// <summary>Cursors are opaque to callers; like Slack's, they are <c>next_ts:</c> and the first timestamp of the next page, base64.</summary>
+    private static bool TryParseCursor(string cursor, out long newest)
+    {
+        newest = 0;
+        var bytes = new byte[cursor.Length];
+        if (!Convert.TryFromBase64String(cursor, bytes, out var length))
+        {
+            return false;
+        }
+
+        var text = Encoding.UTF8.GetString(bytes, 0, length);
+        return text.StartsWith("next_ts:", StringComparison.Ordinal) && TryParseTs(text["next_ts:".Length..], out newest);
     }
 
     private static bool FixedTimeEquals(string a, string b) =>

@@ -22,7 +22,8 @@ namespace Integrations.Worker.Connectors;
 /// dies between the effect and <c>complete</c> leaves a lease that expires; the next <c>begin</c>
 /// says <c>reclaimed</c>, and before acting again the guard runs the connector's recovery check
 /// (a recovery point): it asks the provider whether the effect already exists, e.g. an issue whose
-/// body carries the key. Found means completed with that outcome, not repeated. Providers that
+/// body carries the key. The check is told when the key was first claimed (null if the gate does
+/// not know), as no attempt can have acted before then. Found means completed with that outcome, not repeated. Providers that
 /// dedup on the key themselves (Stripe's <c>Idempotency-Key</c>) need no check.
 /// </summary>
 public sealed class EffectGuard(GateClient gate, WriteAudit audit, IOptions<QueueOptions> options, ILogger<EffectGuard> logger)
@@ -33,7 +34,7 @@ public sealed class EffectGuard(GateClient gate, WriteAudit audit, IOptions<Queu
         Effect effect,
         Func<CancellationToken, Task<string>> perform,
         CancellationToken cancellationToken,
-        Func<CancellationToken, Task<string?>>? findExisting = null)
+        Func<DateTimeOffset?, CancellationToken, Task<string?>>? findExisting = null)
     {
         ArgumentNullException.ThrowIfNull(effect);
         ArgumentNullException.ThrowIfNull(perform);
@@ -57,7 +58,7 @@ public sealed class EffectGuard(GateClient gate, WriteAudit audit, IOptions<Queu
         {
             await WaitForBudgetAsync(effect, cancellationToken);
             await WriteAsync(effect, AuditStatus.Started, cancellationToken);
-            var existing = claim.Reclaimed && findExisting is not null ? await findExisting(cancellationToken) : null;
+            var existing = claim.Reclaimed && findExisting is not null ? await findExisting(claim.FirstClaimedAt, cancellationToken) : null;
             var outcome = existing ?? await perform(cancellationToken);
             await gate.CompleteAsync(new CompleteRequest(effect.IdempotencyKey, leaseToken, outcome), cancellationToken);
             await WriteAsync(effect, AuditStatus.Succeeded, cancellationToken);

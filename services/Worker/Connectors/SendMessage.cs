@@ -18,7 +18,7 @@ public sealed class SendMessage(SlackWebApiClient slack, EffectGuard guard)
         guard.RunAsync(new Effect("slack", channel, Action, channel, idempotencyKey, text, actor), ct => Call(async () =>
             (await slack.PostMessageAsync(channel, text, ct, idempotencyKey)).Ts, channel),
             cancellationToken,
-            findExisting: ct => Call(() => slack.FindMessageAsync(channel, idempotencyKey, ct), channel));
+            findExisting: (firstClaimedAt, ct) => Call(() => slack.FindMessageAsync(channel, idempotencyKey, firstClaimedAt, ct), channel));
 
     private static async Task<T> Call<T>(Func<Task<T>> call, string channel)
     {

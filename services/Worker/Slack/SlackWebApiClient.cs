@@ -22,6 +22,9 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
         "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout",
     };
 
+    /// <summary>How far Slack's clock may be behind the gate's when a search starts from a gate time.</summary>
+    private static readonly TimeSpan s_clockSkew = TimeSpan.FromMinutes(1);
+
     /// <param name="effectKey">Carried in the message's metadata, so <see cref="FindMessageAsync"/> can find it later.</param>
     public async Task<SlackPostedMessage> PostMessageAsync(string channel, string text, CancellationToken cancellationToken, string? effectKey = null)
     {
@@ -35,14 +38,42 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
     }
 
     /// <summary>
-    /// The <c>ts</c> of a recent message in <paramref name="channel"/> whose metadata carries
-    /// <paramref name="effectKey"/> (<c>conversations.history</c> with metadata; needs <c>channels:history</c>), or null.
+    /// The <c>ts</c> of a message in <paramref name="channel"/> whose metadata carries
+    /// <paramref name="effectKey"/>, or null (<c>conversations.history</c> with metadata; needs <c>channels:history</c>).
+    /// With <paramref name="postedAfter"/>, every message since then (less a minute for clock skew) is
+    /// searched, page by page, however busy the channel; without it, only the latest 200.
     /// </summary>
-    public async Task<string?> FindMessageAsync(string channel, string effectKey, CancellationToken cancellationToken)
+    public async Task<string?> FindMessageAsync(string channel, string effectKey, DateTimeOffset? postedAfter, CancellationToken cancellationToken)
     {
-        var body = await CallAsync<HistoryResponse>(HttpMethod.Get,
-            $"conversations.history?channel={Uri.EscapeDataString(channel)}&limit=200&include_all_metadata=true", null, cancellationToken);
-        return body.Messages?.FirstOrDefault(m => m.Metadata?.EventType == EffectEventType && m.Metadata.Payload?.IdempotencyKey == effectKey)?.Ts;
+        var query = $"conversations.history?channel={Uri.EscapeDataString(channel)}&limit=200&include_all_metadata=true";
+        if (postedAfter is { } after)
+        {
+            query += $"&oldest={ToSlackTs(after - s_clockSkew)}";
+        }
+
+        string? cursor = null;
+        do
+        {
+            var body = await CallAsync<HistoryResponse>(HttpMethod.Get,
+                cursor is null ? query : $"{query}&cursor={Uri.EscapeDataString(cursor)}", null, cancellationToken);
+            var found = body.Messages?.FirstOrDefault(m => m.Metadata?.EventType == EffectEventType && m.Metadata.Payload?.IdempotencyKey == effectKey);
+            if (found is not null)
+            {
+                return found.Ts;
+            }
+
+            cursor = body.HasMore ? body.ResponseMetadata?.NextCursor : null;
+        }
+        while (postedAfter is not null && !string.IsNullOrEmpty(cursor));
+
+        return null;
+    }
+
+    /// <summary>Slack's message timestamp form: Unix seconds with six decimals.</summary>
+    private static string ToSlackTs(DateTimeOffset time)
+    {
+        var microseconds = Math.Max(0, time.ToUnixTimeMilliseconds()) * 1000;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{microseconds / 1_000_000}.{microseconds % 1_000_000:D6}");
     }
 
     /// <summary>Posts to the incoming webhook from <c>SLACK_WEBHOOK_URL</c>, which answers plain <c>ok</c>.</summary>
@@ -106,7 +137,11 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
     private sealed record HistoryResponse(
         [property: JsonPropertyName("ok")] bool Ok,
         [property: JsonPropertyName("error")] string? Error,
-        [property: JsonPropertyName("messages")] List<HistoryMessage>? Messages) : ISlackResponse;
+        [property: JsonPropertyName("messages")] List<HistoryMessage>? Messages,
+        [property: JsonPropertyName("has_more")] bool HasMore,
+        [property: JsonPropertyName("response_metadata")] ResponseMetadata? ResponseMetadata) : ISlackResponse;
+
+    private sealed record ResponseMetadata([property: JsonPropertyName("next_cursor")] string? NextCursor);
 
     private sealed record HistoryMessage(
         [property: JsonPropertyName("ts")] string? Ts,
