@@ -36,6 +36,29 @@ public sealed class ActionsApiTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task AProviderThatNeverAnswersIsAGatewayTimeoutAndARetryWithTheKeyFindsTheEffect()
+    {
+        var key = $"cli:{Guid.NewGuid():N}:send_message";
+        var text = $"maintenance window {key}";
+        using var sandbox = stack.App.CreateHttpClient("sandbox");
+        // Slack posts the message at once but holds its answer past the worker's 10 s attempt timeout.
+        (await sandbox.PostAsJsonAsync("/_sandbox/faults", new { route = "/slack/api/chat.postMessage", kind = "stall", latency = "00:00:30", count = 1 })).EnsureSuccessStatusCode();
+        // A plain client: the test clients' own resilience handler would time out and retry the POST first.
+        using var worker = new HttpClient { BaseAddress = stack.App.GetEndpoint("worker", "http"), Timeout = TimeSpan.FromMinutes(1) };
+        worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
+
+        using var first = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text, actor = "alice", idempotencyKey = key });
+        using var retry = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text, actor = "alice", idempotencyKey = key });
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, first.StatusCode);
+        Assert.Contains("same idempotency key", (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("succeeded", (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        var messages = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=slack&kind=message");
+        Assert.Single(messages, m => m.GetProperty("text").GetString() == text);
+    }
+
+    [Fact]
     public async Task ActionsValidateTheirInput()
     {
         using var worker = WorkerClient();

@@ -4,6 +4,7 @@ using Integrations.Worker.Queue;
 using Integrations.Worker.Flows;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Polly.Timeout;
 
 namespace Integrations.Worker.Apis;
 
@@ -116,6 +117,13 @@ public static class ActionsApi
         {
             return Problem(StatusCodes.Status502BadGateway, "A service the action depends on failed.",
                 "The action may not have completed. Retry with the same idempotency key: it will not be performed twice.");
+        }
+        catch (TimeoutRejectedException)
+        {
+            // The provider may have acted without answering: the key is released as reclaimable, so a
+            // retry first looks for the effect at the provider (the connector's recovery check).
+            return Problem(StatusCodes.Status504GatewayTimeout, "A service the action depends on did not answer in time.",
+                "The action may have completed. Retry with the same idempotency key: it will not be performed twice.");
         }
     }
 
