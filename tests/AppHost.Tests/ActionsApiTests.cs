@@ -43,9 +43,7 @@ public sealed class ActionsApiTests(StackFixture stack)
         using var sandbox = stack.App.CreateHttpClient("sandbox");
         // Slack posts the message at once but holds its answer past the worker's 10 s attempt timeout.
         (await sandbox.PostAsJsonAsync("/_sandbox/faults", new { route = "/slack/api/chat.postMessage", kind = "stall", latency = "00:00:30", count = 1 })).EnsureSuccessStatusCode();
-        // A plain client: the test clients' own resilience handler would time out and retry the POST first.
-        using var worker = new HttpClient { BaseAddress = stack.App.GetEndpoint("worker", "http"), Timeout = TimeSpan.FromMinutes(1) };
-        worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
+        using var worker = PlainWorkerClient();
 
         using var first = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text, actor = "alice", idempotencyKey = key });
         using var retry = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text, actor = "alice", idempotencyKey = key });
@@ -56,6 +54,35 @@ public sealed class ActionsApiTests(StackFixture stack)
         Assert.Equal("succeeded", (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         var messages = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=slack&kind=message");
         Assert.Single(messages, m => m.GetProperty("text").GetString() == text);
+    }
+
+    [Fact]
+    public async Task ARetriedTicketIsFoundBehindMoreThanOnePageOfNewerIssues()
+    {
+        var repository = $"acme/recovery-{Guid.NewGuid():N}";
+        string[] labels = ["support", "recovery"];
+        var key = $"cli:{Guid.NewGuid():N}:create_ticket";
+        using var sandbox = stack.App.CreateHttpClient("sandbox");
+        // GitHub opens the issue at once but holds its answer past the worker's 10 s attempt timeout.
+        (await sandbox.PostAsJsonAsync("/_sandbox/faults", new { route = $"/github/repos/{repository}/issues", kind = "stall", latency = "00:00:30", count = 1 })).EnsureSuccessStatusCode();
+        using var worker = PlainWorkerClient();
+
+        using var first = await worker.PostAsJsonAsync("/api/actions/create-ticket", new { repository, title = "Export fails", body = "row 7", labels, actor = "alice", idempotencyKey = key });
+        Assert.Equal(HttpStatusCode.GatewayTimeout, first.StatusCode);
+
+        // More newer issues with the same labels than one page of 100 holds.
+        for (var i = 0; i < 120; i++)
+        {
+            using var other = await worker.PostAsJsonAsync("/api/actions/create-ticket", new { repository, title = $"Other {i}", labels, actor = "alice" });
+            other.EnsureSuccessStatusCode();
+        }
+
+        using var retry = await worker.PostAsJsonAsync("/api/actions/create-ticket", new { repository, title = "Export fails", body = "row 7", labels, actor = "alice", idempotencyKey = key });
+
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("succeeded", (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        var issues = await sandbox.GetFromJsonAsync<List<JsonElement>>($"/_sandbox/github/issues/{repository}");
+        Assert.Single(issues!, i => i.GetProperty("title").GetString() == "Export fails");
     }
 
     [Fact]
@@ -80,6 +107,14 @@ public sealed class ActionsApiTests(StackFixture stack)
         using var response = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text = "hi", actor = "mallory" });
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    /// <summary>A plain client: the test clients' own resilience handler would time out a stalled call and send the POST again.</summary>
+    private HttpClient PlainWorkerClient()
+    {
+        var worker = new HttpClient { BaseAddress = stack.App.GetEndpoint("worker", "http"), Timeout = TimeSpan.FromMinutes(1) };
+        worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
+        return worker;
     }
 
     private HttpClient WorkerClient()

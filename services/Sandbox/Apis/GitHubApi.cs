@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Integrations.Sandbox.GitHub;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Sandbox.Apis;
@@ -113,13 +114,45 @@ public static class GitHubApi
         });
     }
 
-    public static IResult ListIssues(string owner, string repo, IssueTracker issues, HttpRequest request, string? labels = null, string state = "open")
+    /// <summary>
+    /// Issues newest first, paged like GitHub: <c>per_page</c> (default 30, at most 100) and <c>page</c>,
+    /// with a <c>Link</c> header (<c>rel="next"</c>, <c>rel="last"</c>) while more pages remain; <c>since</c>
+    /// keeps the issues updated at or after that time (sandbox issues are never updated after creation).
+    /// </summary>
+    public static IResult ListIssues(
+        string owner, string repo, IssueTracker issues, HttpRequest request, HttpResponse response,
+        string? labels = null, string state = "open", string? since = null,
+        [FromQuery(Name = "per_page")] int perPage = 30, int page = 1)
     {
+        DateTimeOffset? after = null;
+        if (!string.IsNullOrEmpty(since))
+        {
+            if (!DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                return Results.Json(new { message = "Validation Failed", documentation_url = Documentation }, statusCode: StatusCodes.Status422UnprocessableEntity);
+            }
+
+            after = parsed;
+        }
+
+        perPage = Math.Clamp(perPage, 1, 100);
+        page = Math.Max(1, page);
         var wanted = (labels ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return Results.Json(issues.List($"{owner}/{repo}")
-            .Where(i => wanted.All(l => i.Labels.Contains(l, StringComparer.OrdinalIgnoreCase)))
+        var matching = issues.List($"{owner}/{repo}")
+            .Where(i => wanted.All(l => i.Labels.Contains(l, StringComparer.OrdinalIgnoreCase)) && (after is null || i.CreatedAt >= after))
             .Reverse()
-            .Select(i => IssueJson(i, request)));
+            .ToList();
+        var lastPage = Math.Max(1, (matching.Count + perPage - 1) / perPage);
+        if (page < lastPage)
+        {
+            string PageUrl(int number) => ApiUrl(request, $"repos/{owner}/{repo}/issues") + QueryString.Create(request.Query
+                .Where(q => q.Key != "page")
+                .SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v)))
+                .Append(KeyValuePair.Create("page", (string?)number.ToString(CultureInfo.InvariantCulture))));
+            response.Headers.Link = $"<{PageUrl(page + 1)}>; rel=\"next\", <{PageUrl(lastPage)}>; rel=\"last\"";
+        }
+
+        return Results.Json(matching.Skip((page - 1) * perPage).Take(perPage).Select(i => IssueJson(i, request)));
     }
 
     public static async Task<IResult> CreateIssue(string owner, string repo, HttpRequest request, IssueTracker issues, EffectLog effects)

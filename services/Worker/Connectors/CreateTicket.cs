@@ -21,8 +21,8 @@ public sealed class CreateTicket(GitHubRestClient github, EffectGuard guard, IOp
         return guard.RunAsync(new Effect("github", options.Value.Connection, Action, repository, idempotencyKey, request, actor),
             ct => Call(async () => (await github.CreateIssueAsync(repository, title, $"{body}\n\n{marker}", labels, ct)).HtmlUrl),
             cancellationToken,
-            findExisting: (_, ct) => Call(async () =>
-                (await github.ListIssuesAsync(repository, labels, ct)).FirstOrDefault(i => i.Body?.Contains(marker, StringComparison.Ordinal) == true)?.HtmlUrl));
+            findExisting: (firstClaimedAt, ct) => Call(async () =>
+                (await github.FindIssueAsync(repository, labels, i => i.Body?.Contains(marker, StringComparison.Ordinal) == true, firstClaimedAt, ct))?.HtmlUrl));
     }
 
     private static async Task<T> Call<T>(Func<Task<T>> call)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
 using Integrations.Gate.Client;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,12 @@ namespace Integrations.Worker.GitHub;
 public sealed class GitHubRestClient(HttpClient http, GateClient gate, IOptions<GitHubOptions> options)
 {
     private const string Provider = "github";
+
+    /// <summary>How far GitHub's clock may be behind the gate's when a search starts from a gate time.</summary>
+    private static readonly TimeSpan s_clockSkew = TimeSpan.FromMinutes(1);
+
+    /// <summary>The target of <c>rel="next"</c> in a <c>Link</c> header. A URL may itself hold commas, so links are not split on them.</summary>
+    private static readonly Regex s_nextLink = new("<([^>]*)>\\s*;\\s*rel=\"next\"", RegexOptions.CultureInvariant);
 
     public async Task<IReadOnlyList<GitHubTag>> ListTagsAsync(string repository, CancellationToken cancellationToken)
     {
@@ -37,12 +44,40 @@ public sealed class GitHubRestClient(HttpClient http, GateClient gate, IOptions<
     public Task<GitHubIssue> CreateIssueAsync(string repository, string title, string body, IReadOnlyList<string> labels, CancellationToken cancellationToken) =>
         SendAsync<GitHubIssue>(HttpMethod.Post, $"repos/{repository}/issues", new { title, body, labels }, cancellationToken);
 
-    /// <summary>Issues carrying every one of <paramref name="labels"/>, open or closed, newest first.</summary>
-    public Task<List<GitHubIssue>> ListIssuesAsync(string repository, IReadOnlyList<string> labels, CancellationToken cancellationToken) =>
-        SendAsync<List<GitHubIssue>>(HttpMethod.Get,
-            $"repos/{repository}/issues?state=all&per_page=100&labels={Uri.EscapeDataString(string.Join(',', labels))}", null, cancellationToken);
+    /// <summary>
+    /// The newest issue carrying every one of <paramref name="labels"/>, open or closed, that
+    /// <paramref name="match"/> accepts, or null. With <paramref name="updatedSince"/>, every issue
+    /// updated since then (less a minute for clock skew) is read, page by page through the
+    /// <c>Link</c> header, however many there are; without it, only the newest 100.
+    /// </summary>
+    public async Task<GitHubIssue?> FindIssueAsync(
+        string repository, IReadOnlyList<string> labels, Func<GitHubIssue, bool> match, DateTimeOffset? updatedSince, CancellationToken cancellationToken)
+    {
+        var next = $"repos/{repository}/issues?state=all&per_page=100&labels={Uri.EscapeDataString(string.Join(',', labels))}";
+        if (updatedSince is { } since)
+        {
+            next += $"&since={Uri.EscapeDataString((since - s_clockSkew).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture))}";
+        }
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+        while (next is not null)
+        {
+            var (issues, nextPage) = await SendPageAsync<List<GitHubIssue>>(HttpMethod.Get, next, null, cancellationToken);
+            if (issues.FirstOrDefault(match) is { } found)
+            {
+                return found;
+            }
+
+            next = updatedSince is null ? null : nextPage;
+        }
+
+        return null;
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
+        (await SendPageAsync<T>(method, path, body, cancellationToken)).Body;
+
+    /// <summary>One call, with the <c>rel="next"</c> URL of GitHub's <c>Link</c> header when there is a next page.</summary>
+    private async Task<(T Body, string? Next)> SendPageAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.Token);
@@ -64,9 +99,15 @@ public sealed class GitHubRestClient(HttpClient http, GateClient gate, IOptions<
             throw new GitHubApiException((int)response.StatusCode, await MessageAsync(response, cancellationToken), rateLimited, RetryAfter(response));
         }
 
-        return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
+        var content = await response.Content.ReadFromJsonAsync<T>(cancellationToken)
             ?? throw new GitHubApiException((int)response.StatusCode, "empty body", isRateLimited: false, retryAfter: null);
+        return (content, NextLink(response));
     }
+
+    private static string? NextLink(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Link", out var values)
+            ? values.Select(v => s_nextLink.Match(v)).FirstOrDefault(m => m.Success)?.Groups[1].Value
+            : null;
 
     private static async Task<string> MessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
