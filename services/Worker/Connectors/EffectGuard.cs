@@ -22,13 +22,16 @@ namespace Integrations.Worker.Connectors;
 /// dies between the effect and <c>complete</c> leaves a lease that expires; the next <c>begin</c>
 /// says <c>reclaimed</c>, and before acting again the guard runs the connector's recovery check
 /// (a recovery point): it asks the provider whether the effect already exists, e.g. an issue whose
-/// body carries the key. The check is told when the key was first claimed (null if the gate does
-/// not know), as no attempt can have acted before then. Found means completed with that outcome, not repeated. Providers that
+/// body carries the key. The check is told to search from when the key was first claimed, less a
+/// minute for the provider's clock (null if the gate does not know), as no attempt can have acted before then. Found means completed with that outcome, not repeated. Providers that
 /// dedup on the key themselves (Stripe's <c>Idempotency-Key</c>) need no check.
 /// </summary>
 public sealed class EffectGuard(GateClient gate, WriteAudit audit, IOptions<QueueOptions> options, ILogger<EffectGuard> logger)
 {
     private static readonly TimeSpan s_longestInProcessWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>How far a provider's clock may be behind the gate's (Redis) when a recovery search starts from a gate time.</summary>
+    private static readonly TimeSpan s_providerClockSkew = TimeSpan.FromMinutes(1);
 
     public async Task<EffectResult> RunAsync(
         Effect effect,
@@ -58,7 +61,7 @@ public sealed class EffectGuard(GateClient gate, WriteAudit audit, IOptions<Queu
         {
             await WaitForBudgetAsync(effect, cancellationToken);
             await WriteAsync(effect, AuditStatus.Started, cancellationToken);
-            var existing = claim.Reclaimed && findExisting is not null ? await findExisting(claim.FirstClaimedAt, cancellationToken) : null;
+            var existing = claim.Reclaimed && findExisting is not null ? await findExisting(claim.FirstClaimedAt - s_providerClockSkew, cancellationToken) : null;
             var outcome = existing ?? await perform(cancellationToken);
             await gate.CompleteAsync(new CompleteRequest(effect.IdempotencyKey, leaseToken, outcome), cancellationToken);
             await WriteAsync(effect, AuditStatus.Succeeded, cancellationToken);

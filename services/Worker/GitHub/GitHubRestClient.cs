@@ -21,9 +21,6 @@ public sealed class GitHubRestClient(HttpClient http, GateClient gate, IOptions<
 {
     private const string Provider = "github";
 
-    /// <summary>How far GitHub's clock may be behind the gate's when a search starts from a gate time.</summary>
-    private static readonly TimeSpan s_clockSkew = TimeSpan.FromMinutes(1);
-
     /// <summary>The target of <c>rel="next"</c> in a <c>Link</c> header. A URL may itself hold commas, so links are not split on them.</summary>
     private static readonly Regex s_nextLink = new("<([^>]*)>\\s*;\\s*rel=\"next\"", RegexOptions.CultureInvariant);
 
@@ -47,7 +44,7 @@ public sealed class GitHubRestClient(HttpClient http, GateClient gate, IOptions<
     /// <summary>
     /// The newest issue carrying every one of <paramref name="labels"/>, open or closed, that
     /// <paramref name="match"/> accepts, or null. With <paramref name="updatedSince"/>, every issue
-    /// updated since then (less a minute for clock skew) is read, page by page through the
+    /// updated since then is read, page by page through the
     /// <c>Link</c> header, however many there are; without it, only the newest 100.
     /// </summary>
     public async Task<GitHubIssue?> FindIssueAsync(
@@ -56,7 +53,7 @@ public sealed class GitHubRestClient(HttpClient http, GateClient gate, IOptions<
         var next = $"repos/{repository}/issues?state=all&per_page=100&labels={Uri.EscapeDataString(string.Join(',', labels))}";
         if (updatedSince is { } since)
         {
-            next += $"&since={Uri.EscapeDataString((since - s_clockSkew).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture))}";
+            next += $"&since={Uri.EscapeDataString(since.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture))}";
         }
 
         while (next is not null)

@@ -22,9 +22,6 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
         "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout",
     };
 
-    /// <summary>How far Slack's clock may be behind the gate's when a search starts from a gate time.</summary>
-    private static readonly TimeSpan s_clockSkew = TimeSpan.FromMinutes(1);
-
     /// <param name="effectKey">Carried in the message's metadata, so <see cref="FindMessageAsync"/> can find it later.</param>
     public async Task<SlackPostedMessage> PostMessageAsync(string channel, string text, CancellationToken cancellationToken, string? effectKey = null)
     {
@@ -40,7 +37,7 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
     /// <summary>
     /// The <c>ts</c> of a message in <paramref name="channel"/> whose metadata carries
     /// <paramref name="effectKey"/>, or null (<c>conversations.history</c> with metadata; needs <c>channels:history</c>).
-    /// With <paramref name="postedAfter"/>, every message since then (less a minute for clock skew) is
+    /// With <paramref name="postedAfter"/>, every message since then is
     /// searched, page by page, however busy the channel; without it, only the latest 200.
     /// </summary>
     public async Task<string?> FindMessageAsync(string channel, string effectKey, DateTimeOffset? postedAfter, CancellationToken cancellationToken)
@@ -48,7 +45,7 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
         var query = $"conversations.history?channel={Uri.EscapeDataString(channel)}&limit=200&include_all_metadata=true";
         if (postedAfter is { } after)
         {
-            query += $"&oldest={ToSlackTs(after - s_clockSkew)}";
+            query += $"&oldest={ToSlackTs(after)}";
         }
 
         string? cursor = null;
