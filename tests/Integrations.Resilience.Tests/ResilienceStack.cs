@@ -23,16 +23,14 @@ public sealed class ResilienceStack : IAsyncLifetime
     public static readonly string[] Services = ["receiver", "gate", "worker", "broker", "audit", "sandbox"];
 
     private readonly ThrowawayStack _stack = new("resilience");
-    private readonly CancellationTokenSource _stopWatching = new();
-    private readonly List<Task> _watchers = [];
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
 
     public OtlpCollector Telemetry { get; } = new();
 
-    /// <summary>Every console line of every resource, by resource name.</summary>
-    public ConcurrentDictionary<string, ConcurrentQueue<string>> Logs { get; } = new();
+    /// <summary>Every console line of every resource, by resource name, from the moment the app started.</summary>
+    public ConcurrentDictionary<string, ConcurrentQueue<string>> Logs => _stack.Logs;
 
     /// <summary>Every secret and key this stack was configured with, by name (OAuth client ids are public, so not listed).</summary>
     public static IReadOnlyDictionary<string, string> ConfiguredSecrets { get; } = new Dictionary<string, string>
@@ -63,19 +61,20 @@ public sealed class ResilienceStack : IAsyncLifetime
         ["SLACK_WEBHOOK_URL token"] = SlackWebhookToken,
     };
 
-    public async Task InitializeAsync()
-    {
-        using var cts = new CancellationTokenSource(StackFixture.StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+    public async Task InitializeAsync() =>
+        _app = await _stack.StartAsync(
             [
-                $"Infra:DataDirectory={_stack.DataDirectory}",
                 .. StackFixture.Arguments,
                 $"SLACK_BOT_TOKEN={SlackBotToken}",
                 $"GITHUB_TOKEN={GitHubToken}",
                 $"SAAS_API_TOKEN={SaasApiToken}",
                 $"SLACK_WEBHOOK_URL=/slack/services/T00SANDBOX/B00SANDBOX/{SlackWebhookToken}",
             ],
-            cts.Token);
+            Configure,
+            Services);
+
+    private void Configure(IDistributedApplicationTestingBuilder builder)
+    {
         StackFixture.Configure(builder, brokerReplica: false);
         builder.CreateResourceBuilder<ProjectResource>("receiver")
             .WithEnvironment("Receiver__Sources__fuzz__Scheme", "standard")
@@ -89,42 +88,6 @@ public sealed class ResilienceStack : IAsyncLifetime
                 .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500")
                 .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "500")
                 .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "2000");
-        }
-
-        var app = await builder.BuildAsync(cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
-        await app.StartAsync(cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
-        // Watched once started (a resource's log stream has its instance name only then); the stream replays from the start.
-        WatchLogs(app);
-        foreach (var service in Services)
-        {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
-        }
-
-        _app = app;
-    }
-
-    private void WatchLogs(DistributedApplication app)
-    {
-        var loggers = app.Services.GetRequiredService<ResourceLoggerService>();
-        foreach (var resource in app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Where(r => r is not ParameterResource))
-        {
-            var lines = Logs.GetOrAdd(resource.Name, _ => new());
-            _watchers.Add(Task.Run(async () =>
-            {
-                try
-                {
-                    await foreach (var batch in loggers.WatchAsync(resource).WithCancellation(_stopWatching.Token))
-                    {
-                        foreach (var line in batch)
-                        {
-                            lines.Enqueue(line.Content);
-                        }
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                }
-            }));
         }
     }
 
@@ -183,15 +146,12 @@ public sealed class ResilienceStack : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _stopWatching.CancelAsync();
-        await Task.WhenAll(_watchers).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
         if (_app is not null)
         {
             await _app.DisposeAsync();
         }
 
         Telemetry.Dispose();
-        _stopWatching.Dispose();
         _stack.Dispose();
     }
 }
