@@ -1,4 +1,5 @@
--- wrk script: signed GitHub deliveries, each with a unique X-GitHub-Delivery.
+-- wrk script: signed GitHub deliveries, each with a unique X-GitHub-Delivery; the event is
+-- BENCH_EVENT (default ping: stored, no flow runs; push: stored and summarised in Slack).
 -- GitHub's signature covers the body only, so one body and one signature (computed by
 -- receiver.sh and passed in BENCH_SIGNATURE) serve every request; the delivery id makes each
 -- request a new delivery that the receiver must verify, dedup-check and durably store.
@@ -15,7 +16,7 @@ function init(args)
   wrk.method = "POST"
   wrk.body = os.getenv("BENCH_BODY")
   wrk.headers["Content-Type"] = "application/json"
-  wrk.headers["X-GitHub-Event"] = "ping"
+  wrk.headers["X-GitHub-Event"] = os.getenv("BENCH_EVENT") or "ping"
   wrk.headers["X-Hub-Signature-256"] = os.getenv("BENCH_SIGNATURE")
   accepted = 0
   other = 0

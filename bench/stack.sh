@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Whole-stack benchmark: starts every resource through the real AppHost (sandbox mode, Redis and
-# PostgreSQL as local processes on a throwaway data directory, random secrets and ports), then
+# Whole-stack benchmark: starts every resource as ./run.sh does (AppHost in Release, DCP proxies, the
+# dashboard ingesting telemetry; sandbox mode, Redis and PostgreSQL as local processes on a throwaway
+# data directory, random secrets), then
 #   1. idle RSS of every resource's process tree, 30 s after all are healthy;
+#   T. throughput: signed pushes as fast as wrk -t2 -c32 sends them for 10 s, drained through the whole
+#      stack (deliveries/s from first receipt to last completion, CPU µs per delivery per process),
+#      then the same wrk against the seed's Node receiver (bench/peer, verify + log only), side by side;
 #   2. signed GitHub push deliveries at a constant arrival rate (open model): the 202's latency,
 #      and end-to-end latency from the 202 to the push summary's 'succeeded' audit row, with the
 #      throughput the stack processed and whether it kept up;
@@ -15,4 +19,8 @@ cd "$(dirname "$0")/.."
 bash scripts/prerequisites.sh
 # Building the bench builds the AppHost and every service in Release; the AppHost runs them from there.
 dotnet build bench/Stack.Bench/Stack.Bench.csproj -c Release --nologo -v quiet
+command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "install wrk" >&2; exit 1; }
+command -v node >/dev/null || { echo "install Node.js (the peer receiver runs on it)" >&2; exit 1; }
+# As ./run.sh: the dashboard over plain HTTP (a fresh machine has no development certificate).
+export ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
 exec dotnet bench/Stack.Bench/bin/Release/net10.0/Stack.Bench.dll "$@"

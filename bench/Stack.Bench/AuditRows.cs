@@ -79,6 +79,21 @@ internal sealed class AuditRows(string connectionString)
         }
     }
 
+    /// <summary>Of the github deliveries of <paramref name="run"/>: how many are <c>done</c>, and how many there are.</summary>
+    public static async Task<(long Done, long All)> DeliveriesAsync(string integrationsDb, string run, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(integrationsDb);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FILTER (WHERE state = 'done'), count(*) FROM deliveries WHERE provider = 'github' AND delivery_id LIKE $1", connection)
+        {
+            Parameters = { new() { Value = $"{run}-%" } },
+        };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     private static string Pattern(string run) => $"github:{run}-%:send_message";
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)

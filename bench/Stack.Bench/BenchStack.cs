@@ -6,10 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace Integrations.Stack.Bench;
 
 /// <summary>
-/// The whole stack, started through the real AppHost with the testing builder, as the integration
-/// tests start it: sandbox mode, Redis and PostgreSQL as local processes on a throwaway data
-/// directory under /tmp (deleted on dispose), a random GitHub webhook secret, random ports. Only the
-/// settings listed in <see cref="Overrides"/> differ from a plain <c>dotnet run</c> of the AppHost.
+/// The whole stack as <c>./run.sh</c> starts it (the AppHost in Release, DCP and its proxies, the
+/// dashboard ingesting every service's logs, traces and metrics), started in-process through the
+/// testing builder: sandbox mode, Redis and PostgreSQL as local processes on a throwaway data
+/// directory under /tmp (deleted on dispose), a random GitHub webhook secret. Only the settings listed
+/// in <see cref="Overrides"/> differ from <c>./run.sh</c>.
 /// </summary>
 internal sealed class BenchStack : IAsyncDisposable
 {
@@ -45,14 +46,8 @@ internal sealed class BenchStack : IAsyncDisposable
         File.SetUnixFileMode(data.FullName, (UnixFileMode)0b111_101_101);
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var budget = slackMessagesPerSecond.ToString(CultureInfo.InvariantCulture);
-        var serviceEnvironment = new Dictionary<string, string>
-        {
-            // Console logs go to DCP and the AppHost; at Information every request would write lines.
-            ["Logging__LogLevel__Default"] = "Warning",
-            // No dashboard runs under the testing builder: without this the services would export
-            // OTLP to the launch profile's dashboard address, where nobody listens.
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
-        };
+        // Nothing else is changed: the services log and export telemetry to the dashboard as under ./run.sh.
+        var serviceEnvironment = new Dictionary<string, string>();
         // Experiments: STACK_BENCH_SERVICE_ENV="NAME=value;NAME=value" adds variables to every service.
         foreach (var pair in (Environment.GetEnvironmentVariable("STACK_BENCH_SERVICE_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -77,6 +72,7 @@ internal sealed class BenchStack : IAsyncDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(s_startTimeout);
+            // The dashboard runs, as under ./run.sh, and ingests every service's telemetry.
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
                 [
                     "INTEGRATION_ENV=sandbox",
@@ -84,6 +80,7 @@ internal sealed class BenchStack : IAsyncDisposable
                     $"Infra:DataDirectory={data.FullName}",
                     $"GITHUB_WEBHOOK_SECRET={secret}",
                 ],
+                (options, _) => options.DisableDashboard = false,
                 timeout.Token);
             // Resource logs reach this console from Warning up; the health checks' failures while
             // PostgreSQL starts, and PostgreSQL's own log lines (it writes them to stderr), are noise.

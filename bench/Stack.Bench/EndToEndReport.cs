@@ -54,7 +54,7 @@ internal static class EndToEndReport
     /// gate <c>complete</c>, the audit write).
     /// </summary>
     /// <summary>The first seconds of load still pay for JIT, tiered compilation and growing pools; the steady-state line leaves them out.</summary>
-    private static readonly TimeSpan SteadyAfter = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan SteadyAfter = TimeSpan.FromSeconds(10);
 
     public static void PrintStages(LoadResult load, Dictionary<string, DateTimeOffset> started, Dictionary<string, DateTimeOffset> succeeded)
     {

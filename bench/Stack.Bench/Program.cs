@@ -53,6 +53,7 @@ MemoryTable.PrintDetailed(idle);
 
 using var load = new PushLoad(stack.Endpoint("receiver"), stack.GitHubWebhookSecret);
 var audit = new AuditRows(await stack.ConnectionStringAsync("auditdb"));
+var integrationsDb = await stack.ConnectionStringAsync("integrationsdb");
 var run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
 var warmUpRate = Math.Min(50, settings.LoadRate);
@@ -60,6 +61,12 @@ Console.WriteLine();
 Console.WriteLine($"== Warm-up: {warmUpRate}/s for 5 s (JIT, connection pools), not counted");
 var warmUp = await load.RunAsync($"{run}-warm", warmUpRate, TimeSpan.FromSeconds(5), stop.Token);
 await audit.WaitForAsync(warmUp.Run, warmUp.Accepted, TimeSpan.FromSeconds(60), stop.Token);
+
+var throughputComplete = true;
+if (settings.Soak is null && settings.Throughput)
+{
+    throughputComplete = await ThroughputAsync();
+}
 
 Console.WriteLine();
 Console.WriteLine($"== Load: {settings.LoadRate:N0} signed push deliveries/s for {settings.LoadDuration.TotalSeconds:F0} s (open model)");
@@ -97,7 +104,37 @@ else
 }
 
 Console.WriteLine();
-return complete ? 0 : 1;
+return complete && throughputComplete ? 0 : 1;
+
+// Signed pushes as fast as wrk -c32 sends them for 10 s into the stack's receiver; everything they
+// start is drained, and the run's rate is its deliveries over first receipt to last completion.
+// Then the same wrk against the Node peer (verify and log only), with the stack idle.
+async Task<bool> ThroughputAsync()
+{
+    const int Connections = 32;
+    var duration = TimeSpan.FromSeconds(10);
+    Console.WriteLine();
+    Console.WriteLine($"== Throughput: signed pushes as fast as wrk -t2 -c{Connections} sends them for {duration.TotalSeconds:F0} s, each through the whole stack");
+    var wrkRun = $"{run}-wrk";
+    var cpuBefore = CpuUsage.Snapshot();
+    var ours = await Wrk.RunAsync(stack.Endpoint("receiver"), wrkRun, load.Body, load.Signature, Connections, duration, stop.Token);
+    Console.WriteLine($"  receiver (in the stack): {ours.Accepted:N0} accepted in {duration.TotalSeconds:F0} s = {ours.AcceptedPerSecond:N0}/s, other answers {ours.Other:N0}, {ours.Latency}");
+    await audit.WaitForAsync(wrkRun, (int)ours.Accepted, settings.DrainTimeout, stop.Token);
+    var cpuUsed = CpuUsage.Difference(cpuBefore, CpuUsage.Snapshot());
+    var (rows, duplicated) = await audit.ReadAsync(wrkRun, stop.Token);
+    var (done, stored) = await AuditRows.DeliveriesAsync(integrationsDb, wrkRun, stop.Token);
+    var last = rows.Count == 0 ? ours.StartedAt : rows.Values.Max();
+    var elapsed = last - ours.StartedAt;
+    Console.WriteLine($"  stored {stored:N0}, done {done:N0}, 'succeeded' audit rows (one per Slack message) {rows.Count:N0}, deliveries with more than one {duplicated:N0}");
+    Console.WriteLine($"  whole run: {rows.Count:N0} deliveries from first receipt to last completion in {elapsed.TotalSeconds:F1} s = {rows.Count / elapsed.TotalSeconds:N0} deliveries/s");
+    CpuUsage.Print(cpuUsed, rows.Count, elapsed);
+
+    using var peer = await NodePeer.StartAsync(stack.GitHubWebhookSecret, Path.Combine(stack.DataDirectory, "node-peer.log"), stop.Token);
+    var theirs = await Wrk.RunAsync(peer.Endpoint, $"{run}-peer", load.Body, load.Signature, Connections, duration, stop.Token);
+    Console.WriteLine($"  Node peer (verify + log only, nothing stored): {theirs.Accepted:N0} accepted = {theirs.AcceptedPerSecond:N0}/s, other answers {theirs.Other:N0}, {theirs.Latency}");
+    Console.WriteLine($"  receiver / Node peer: {ours.AcceptedPerSecond / theirs.AcceptedPerSecond:F2}x");
+    return rows.Count == ours.Accepted && done == ours.Accepted && duplicated == 0;
+}
 
 async Task SampleAsync(CancellationToken cancellationToken)
 {

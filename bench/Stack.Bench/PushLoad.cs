@@ -22,6 +22,12 @@ internal sealed class PushLoad : IDisposable
     private readonly byte[] _body;
     private readonly string _signature;
 
+    /// <summary>The signed push body every delivery of this load sends.</summary>
+    public byte[] Body => _body;
+
+    /// <summary>Its <c>X-Hub-Signature-256</c> value.</summary>
+    public string Signature => _signature;
+
     public PushLoad(Uri receiver, string secret)
     {
         _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(30) })

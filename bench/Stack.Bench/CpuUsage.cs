@@ -1,0 +1,88 @@
+using System.Globalization;
+
+namespace Integrations.Stack.Bench;
+
+/// <summary>
+/// CPU time (user + system, from <c>/proc/&lt;pid&gt;/stat</c>) of every process on the machine,
+/// grouped by what it is: each service, PostgreSQL (all backends), Redis, DCP, the dashboard, the
+/// <c>dotnet run</c> launchers, this benchmark (which hosts the AppHost), the load generators and
+/// everything else. The difference of two snapshots, divided by the deliveries processed between
+/// them, is the CPU each process group spent per delivery.
+/// </summary>
+internal static class CpuUsage
+{
+    private static readonly double s_ticksPerSecond = 100.0; // USER_HZ; 100 on Linux x86_64 and arm64
+
+    public static Dictionary<string, double> Snapshot()
+    {
+        var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText($"{directory}/stat");
+                // Fields after the command name (which may hold spaces) start after the last ')'.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                var group = Group(pid, File.ReadAllText($"{directory}/cmdline").Replace('\0', ' '));
+                seconds[group] = seconds.GetValueOrDefault(group) + ticks / s_ticksPerSecond;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                // The process ended while it was read.
+            }
+        }
+
+        return seconds;
+    }
+
+    public static Dictionary<string, double> Difference(Dictionary<string, double> before, Dictionary<string, double> after) =>
+        after.ToDictionary(e => e.Key, e => e.Value - before.GetValueOrDefault(e.Key), StringComparer.Ordinal);
+
+    private static string Group(int pid, string commandLine)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return "bench + AppHost";
+        }
+
+        foreach (var service in (string[])["Receiver", "Worker", "Gate", "Audit", "TokenBroker", "Sandbox", "Migrator"])
+        {
+            if (commandLine.Contains($"/bin/Release/net10.0/{service} ", StringComparison.Ordinal)
+                || commandLine.Contains($"/bin/Release/net10.0/{service}.dll", StringComparison.Ordinal))
+            {
+                return service.ToLowerInvariant();
+            }
+        }
+
+        return commandLine switch
+        {
+            _ when commandLine.StartsWith("dotnet run ", StringComparison.Ordinal) => "dotnet run (launchers)",
+            _ when commandLine.Contains("postgres", StringComparison.Ordinal) && !commandLine.Contains("runuser", StringComparison.Ordinal) => "postgresql",
+            _ when commandLine.Contains("redis-server", StringComparison.Ordinal) => "redis",
+            _ when commandLine.Contains("Aspire.Dashboard", StringComparison.Ordinal) => "dashboard",
+            _ when commandLine.Contains("/dcp ", StringComparison.Ordinal) || commandLine.Contains("dcpctrl", StringComparison.Ordinal) => "dcp",
+            _ when commandLine.StartsWith("wrk ", StringComparison.Ordinal) => "load generator (wrk)",
+            _ when commandLine.StartsWith("node ", StringComparison.Ordinal) => "node peer",
+            _ => "other",
+        };
+    }
+
+    /// <summary>Prints µs of CPU per processed delivery for each group that used any, busiest first.</summary>
+    public static void Print(Dictionary<string, double> used, long deliveries, TimeSpan elapsed)
+    {
+        var total = used.Values.Where(v => v > 0).Sum();
+        Console.WriteLine($"  CPU over {elapsed.TotalSeconds:F1} s: {total:F1} core-seconds ({total / elapsed.TotalSeconds:F2} cores of {Environment.ProcessorCount}); per delivery ({deliveries:N0}):");
+        foreach (var (group, seconds) in used.Where(e => e.Value >= 0.05).OrderByDescending(e => e.Value))
+        {
+            Console.WriteLine($"    {group,-24} {seconds * 1e6 / Math.Max(1, deliveries),8:F0} µs  ({seconds / elapsed.TotalSeconds * 100,5:F1} % of one core)");
+        }
+
+        Console.WriteLine($"    {"all",-24} {total * 1e6 / Math.Max(1, deliveries),8:F0} µs");
+    }
+}
