@@ -40,6 +40,16 @@ public static class Extensions
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // Per-request lines from the framework (ASP.NET Core's request start/finish and routing,
+        // HttpClient's four lines per call, Npgsql's per command) are what a trace already shows. At
+        // thousands of deliveries a second they were tens of thousands of lines a second, each written
+        // to the console that DCP captures and exported to the dashboard, which cost more CPU than the
+        // work they described. Warnings and errors still reach both. A more specific category in
+        // configuration (e.g. Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics) turns one back on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Npgsql.Command", LogLevel.Warning);
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;

@@ -2,7 +2,7 @@ namespace Integrations.Worker;
 
 internal static partial class WorkerLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Processed {Provider} delivery {DeliveryId} ({EventType}) on attempt {Attempt}")]
+    [LoggerMessage(1, LogLevel.Debug, "Processed {Provider} delivery {DeliveryId} ({EventType}) on attempt {Attempt}")]
     public static partial void Processed(ILogger logger, string provider, string deliveryId, string eventType, int attempt);
 
     [LoggerMessage(2, LogLevel.Warning, "Delivery {Provider}/{DeliveryId} failed on attempt {Attempt}; next state {State}")]
