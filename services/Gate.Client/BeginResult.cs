@@ -10,6 +10,7 @@ namespace Integrations.Gate.Client;
 /// <param name="FirstClaimedAt">For a reclaimed <c>new</c>: when the key was first claimed (gate time), so no earlier
 /// attempt began before it and the provider need only be searched from then on. Null for keys claimed before the
 /// gate recorded it.</param>
+/// <param name="Budget">For <c>new</c>, when the request asked for a budget: the rate-limit decision taken after the grant.</param>
 public sealed record BeginResult(
     string Status,
     string? LeaseToken = null,
@@ -17,4 +18,5 @@ public sealed record BeginResult(
     string? Outcome = null,
     bool? Succeeded = null,
     bool Reclaimed = false,
-    DateTimeOffset? FirstClaimedAt = null);
+    DateTimeOffset? FirstClaimedAt = null,
+    RateLimitDecision? Budget = null);

@@ -35,6 +35,29 @@ public sealed class GateClient(HttpClient http)
         }
     }
 
+    /// <summary>
+    /// Many begins in one request; the gate pipelines them to Redis. Answers are in request order, each
+    /// a value as <see cref="BeginAsync"/> returns it (a mismatch is <see cref="IdempotencyStatus.Mismatch"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<BeginResult>> BeginManyAsync(IReadOnlyList<BeginRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+
+        using var response = await PostAsync("api/idempotency/begin/batch", requests, GateJsonContext.Default.IReadOnlyListBeginRequest, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return await ReadAsync(response, GateJsonContext.Default.ListBeginResult, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Many completes in one request; answers in request order, a stale lease as <see cref="LeaseLost"/>.</summary>
+    public async Task<IReadOnlyList<SettleResult>> CompleteManyAsync(IReadOnlyList<CompleteRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+
+        using var response = await PostAsync("api/idempotency/complete/batch", requests, GateJsonContext.Default.IReadOnlyListCompleteRequest, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return await ReadAsync(response, GateJsonContext.Default.ListSettleResult, cancellationToken).ConfigureAwait(false);
+    }
+
     public Task<SettleResult> CompleteAsync(CompleteRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

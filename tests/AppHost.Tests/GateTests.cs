@@ -25,6 +25,80 @@ public sealed class GateTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task ABatchOfBeginsAnswersEachKeyAsABeginAloneWouldAndDecidesTheBudgetOfEachGrant()
+    {
+        using var http = stack.CreateGateHttpClient();
+        var gate = new GateClient(http);
+        var (fresh, held, done, reused) = (NewKey(), NewKey(), NewKey(), NewKey());
+        var holder = await gate.BeginAsync(new BeginRequest(held, "fp-1"));
+        var finished = await gate.BeginAsync(new BeginRequest(done, "fp-1"));
+        await gate.CompleteAsync(new CompleteRequest(done, finished.LeaseToken!, "message 7 sent"));
+        await gate.BeginAsync(new BeginRequest(reused, "fp-1"));
+        var budget = new RateLimitRequest("github", $"batch-{Guid.NewGuid():N}");
+
+        var answers = await gate.BeginManyAsync(
+        [
+            new BeginRequest(fresh, "fp-1", Budget: budget),
+            new BeginRequest(held, "fp-1", Budget: budget),
+            new BeginRequest(done, "fp-1", Budget: budget),
+            new BeginRequest(reused, "fp-2", Budget: budget),
+        ]);
+
+        Assert.Equal([IdempotencyStatus.New, IdempotencyStatus.InProgress, IdempotencyStatus.Completed, IdempotencyStatus.Mismatch], answers.Select(a => a.Status));
+        Assert.NotNull(answers[0].LeaseToken);
+        Assert.True(answers[0].Budget?.Allowed);
+        Assert.Equal(holder.LeaseExpiresAt, answers[1].LeaseExpiresAt);
+        Assert.Equal("message 7 sent", answers[2].Outcome);
+        // Only the grant spent the budget: one call of it is gone, not four.
+        Assert.All(answers.Skip(1), a => Assert.Null(a.Budget));
+        var next = await gate.DecideAsync(budget);
+        Assert.Equal(answers[0].Budget!.Remaining - 1, next.Remaining);
+    }
+
+    [Fact]
+    public async Task ABatchWithOneInvalidBeginIsRefusedWholeAndBeginsNothing()
+    {
+        using var http = stack.CreateGateHttpClient();
+        var gate = new GateClient(http);
+        var valid = NewKey();
+
+        using var response = await http.PostAsJsonAsync("/api/idempotency/begin/batch", new[]
+        {
+            new BeginRequest(valid, "fp-1"),
+            new BeginRequest(valid + ":" + new string('x', 300), "fp-1"),
+            new BeginRequest(NewKey(), "fp-1", Budget: new RateLimitRequest("no-such-provider", "c1")),
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("[1].key", out _), errors.ToString());
+        Assert.True(errors.TryGetProperty("[2].budget.provider", out _), errors.ToString());
+        Assert.Equal(IdempotencyStatus.New, (await gate.BeginAsync(new BeginRequest(valid, "fp-1"))).Status);
+    }
+
+    [Fact]
+    public async Task ABatchOfCompletesStoresEachOutcomeAndAnswersAStaleLeaseAsAValue()
+    {
+        using var http = stack.CreateGateHttpClient();
+        var gate = new GateClient(http);
+        var (mine, taken) = (NewKey(), NewKey());
+        var lease = await gate.BeginAsync(new BeginRequest(mine, "fp-1"));
+        var expired = await gate.BeginAsync(new BeginRequest(taken, "fp-1", TimeSpan.FromMilliseconds(200)));
+        await Task.Delay(TimeSpan.FromMilliseconds(400));
+        await gate.BeginAsync(new BeginRequest(taken, "fp-1"));
+
+        var answers = await gate.CompleteManyAsync(
+        [
+            new CompleteRequest(mine, lease.LeaseToken!, "issue 12 opened"),
+            new CompleteRequest(taken, expired.LeaseToken!, "from the owner that lost its lease"),
+        ]);
+
+        Assert.Equal([IdempotencyStatus.Completed, GateClient.LeaseLost], answers.Select(a => a.Status));
+        Assert.Equal("issue 12 opened", (await gate.BeginAsync(new BeginRequest(mine, "fp-1"))).Outcome);
+        Assert.Equal(IdempotencyStatus.InProgress, (await gate.BeginAsync(new BeginRequest(taken, "fp-1"))).Status);
+    }
+
+    [Fact]
     public async Task ExpiredLeaseIsClaimableAgainAndTheOutcomeIsStoredOnce()
     {
         var key = NewKey();

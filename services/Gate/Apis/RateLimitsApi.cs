@@ -134,7 +134,7 @@ public static partial class RateLimitsApi
         new(Allowed: true, Remaining: 0, RetryAfter: TimeSpan.Zero, Reset: TimeSpan.Zero, Degraded: true);
 
     /// <summary>Adds the request's problems to <paramref name="errors"/>, created on the first one: a valid request allocates nothing.</summary>
-    private static void Validate(RateLimitRequest request, GateOptions settings, string prefix, ref Dictionary<string, string[]>? errors)
+    internal static void Validate(RateLimitRequest request, GateOptions settings, string prefix, ref Dictionary<string, string[]>? errors)
     {
         if (string.IsNullOrEmpty(request.Provider) || !ProviderBudgets.IsValidProviderName(request.Provider)
             || !settings.Budgets.ContainsKey(request.Provider))
