@@ -12,12 +12,15 @@ namespace Integrations.Worker.Connectors;
 /// <item><c>begin</c> the key in the gate: <c>completed</c> means the effect already happened, so it is
 /// skipped (audited <c>skipped</c>) and its stored outcome returned; <c>in_progress</c> means another
 /// worker holds it, so this delivery is retried later; <c>mismatch</c> is a permanent error.</item>
-/// <item>Take a rate-limit decision for <c>(provider, connection)</c>. A short wait is waited out here; a
+/// <item>Take a rate-limit decision for <c>(provider, connection)</c>: the gate takes it with a granted
+/// begin, in the same round trip, and a later one is asked for alone. A short wait is waited out here; a
 /// long one defers the delivery without spending an attempt.</item>
 /// <item>Audit <c>started</c>, perform the effect, report a provider's rate-limit answer to the gate so
 /// every worker pauses, then <c>complete</c> the key with the outcome (audit <c>succeeded</c>), or
 /// <c>fail</c> it, retryable or not (audit <c>failed</c>).</item>
 /// </list>
+/// Begins, completes and audit rows of the deliveries under way share batched calls (<see cref="GateCalls"/>,
+/// <see cref="WriteAudit"/>); each step still waits for its own answer before the next.
 /// If the gate cannot be reached the effect does not run: never risk a duplicate. A worker that
 /// dies between the effect and <c>complete</c> leaves a lease that expires; the next <c>begin</c>
 /// says <c>reclaimed</c>, and before acting again the guard runs the connector's recovery check
@@ -26,7 +29,7 @@ namespace Integrations.Worker.Connectors;
 /// minute for the provider's clock (null if the gate does not know), as no attempt can have acted before then. Found means completed with that outcome, not repeated. Providers that
 /// dedup on the key themselves (Stripe's <c>Idempotency-Key</c>) need no check.
 /// </summary>
-public sealed class EffectGuard(GateClient gate, WriteAudit audit, IOptions<QueueOptions> options, ILogger<EffectGuard> logger)
+public sealed class EffectGuard(GateClient gate, GateCalls calls, WriteAudit audit, IOptions<QueueOptions> options, ILogger<EffectGuard> logger)
 {
     private static readonly TimeSpan s_longestInProcessWait = TimeSpan.FromSeconds(5);
 
@@ -42,7 +45,9 @@ public sealed class EffectGuard(GateClient gate, WriteAudit audit, IOptions<Queu
         ArgumentNullException.ThrowIfNull(effect);
         ArgumentNullException.ThrowIfNull(perform);
 
-        var claim = await gate.BeginAsync(new BeginRequest(effect.IdempotencyKey, effect.Fingerprint, options.Value.EffectLease), cancellationToken);
+        var claim = await calls.BeginAsync(
+            new BeginRequest(effect.IdempotencyKey, effect.Fingerprint, options.Value.EffectLease, new RateLimitRequest(effect.Provider, effect.Connection)),
+            cancellationToken);
         switch (claim.Status)
         {
             case IdempotencyStatus.Completed when claim.Succeeded != false:
@@ -59,11 +64,11 @@ public sealed class EffectGuard(GateClient gate, WriteAudit audit, IOptions<Queu
         var leaseToken = claim.LeaseToken ?? throw new InvalidOperationException("The gate granted a key without a lease token.");
         try
         {
-            await WaitForBudgetAsync(effect, cancellationToken);
+            await WaitForBudgetAsync(effect, claim.Budget, cancellationToken);
             await WriteAsync(effect, AuditStatus.Started, cancellationToken);
             var existing = claim.Reclaimed && findExisting is not null ? await findExisting(claim.FirstClaimedAt - s_providerClockSkew, cancellationToken) : null;
             var outcome = existing ?? await perform(cancellationToken);
-            await gate.CompleteAsync(new CompleteRequest(effect.IdempotencyKey, leaseToken, outcome), cancellationToken);
+            await calls.CompleteAsync(new CompleteRequest(effect.IdempotencyKey, leaseToken, outcome), cancellationToken);
             await WriteAsync(effect, AuditStatus.Succeeded, cancellationToken);
             return new EffectResult(outcome, AlreadyDone: false);
         }
@@ -96,7 +101,7 @@ public sealed class EffectGuard(GateClient gate, WriteAudit audit, IOptions<Queu
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(perform);
 
-        await WaitForBudgetAsync(read, cancellationToken);
+        await WaitForBudgetAsync(read, decision: null, cancellationToken);
         try
         {
             var result = await perform(cancellationToken);
@@ -111,11 +116,12 @@ public sealed class EffectGuard(GateClient gate, WriteAudit audit, IOptions<Queu
         }
     }
 
-    private async Task WaitForBudgetAsync(Effect effect, CancellationToken cancellationToken)
+    /// <param name="decision">The decision the gate took with the begin, if it could; otherwise one is asked for here.</param>
+    private async Task WaitForBudgetAsync(Effect effect, RateLimitDecision? decision, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var decision = await gate.DecideAsync(new RateLimitRequest(effect.Provider, effect.Connection), cancellationToken);
+            decision ??= await gate.DecideAsync(new RateLimitRequest(effect.Provider, effect.Connection), cancellationToken);
             if (decision.Allowed)
             {
                 return;
@@ -127,6 +133,7 @@ public sealed class EffectGuard(GateClient gate, WriteAudit audit, IOptions<Queu
             }
 
             await Task.Delay(decision.RetryAfter, cancellationToken);
+            decision = null;
         }
     }
 

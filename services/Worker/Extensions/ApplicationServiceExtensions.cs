@@ -78,7 +78,8 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<QueueAdministration>();
         builder.Services.AddTransient<EffectGuard>();
         builder.Services.AddTransient<SendMessage>();
-        builder.Services.AddTransient<WriteAudit>();
+        builder.Services.AddSingleton<WriteAudit>();
+        builder.Services.AddSingleton<GateCalls>();
         builder.Services.AddTransient<RecordPaymentEvent>();
         builder.Services.AddTransient<ActivateCustomer>();
         builder.Services.AddTransient<LookUpCheckout>();
