@@ -119,7 +119,8 @@ async Task<bool> ThroughputAsync()
     var cpuBefore = CpuUsage.Snapshot();
     var ours = await Wrk.RunAsync(stack.Endpoint("receiver"), wrkRun, load.Body, load.Signature, Connections, duration, stop.Token);
     Console.WriteLine($"  receiver (in the stack): {ours.Accepted:N0} accepted in {duration.TotalSeconds:F0} s = {ours.AcceptedPerSecond:N0}/s, other answers {ours.Other:N0}, {ours.Latency}");
-    await audit.WaitForAsync(wrkRun, (int)ours.Accepted, settings.DrainTimeout, stop.Token);
+    var (_, storedNow) = await AuditRows.DeliveriesAsync(integrationsDb, wrkRun, stop.Token);
+    await audit.WaitForAsync(wrkRun, (int)storedNow, settings.DrainTimeout, stop.Token);
     var cpuUsed = CpuUsage.Difference(cpuBefore, CpuUsage.Snapshot());
     var (rows, duplicated) = await audit.ReadAsync(wrkRun, stop.Token);
     var (done, stored) = await AuditRows.DeliveriesAsync(integrationsDb, wrkRun, stop.Token);
@@ -133,7 +134,8 @@ async Task<bool> ThroughputAsync()
     var theirs = await Wrk.RunAsync(peer.Endpoint, $"{run}-peer", load.Body, load.Signature, Connections, duration, stop.Token);
     Console.WriteLine($"  Node peer (verify + log only, nothing stored): {theirs.Accepted:N0} accepted = {theirs.AcceptedPerSecond:N0}/s, other answers {theirs.Other:N0}, {theirs.Latency}");
     Console.WriteLine($"  receiver / Node peer: {ours.AcceptedPerSecond / theirs.AcceptedPerSecond:F2}x");
-    return rows.Count == ours.Accepted && done == ours.Accepted && duplicated == 0;
+    // wrk does not count answers still in flight when its time is up, so the stack may hold a few more than it counted.
+    return stored >= ours.Accepted && rows.Count == stored && done == stored && duplicated == 0;
 }
 
 async Task SampleAsync(CancellationToken cancellationToken)
