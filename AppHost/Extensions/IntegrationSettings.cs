@@ -8,7 +8,8 @@ namespace Integrations.AppHost;
 /// Values come from the process environment or, where it has none, from a <c>.env</c> file at the
 /// repository root. In <c>sandbox</c> (the default) a missing secret gets a random sandbox value that
 /// the sandbox also uses, so signatures and tokens check out end to end. In <c>live</c> a missing
-/// secret stops start-up with the variable's name, never a value.
+/// secret stops start-up with the variable's name, never a value. In both, a placeholder, a secret
+/// that is too short, or a Stripe key of the other mode stops start-up the same way (<see cref="Problem"/>).
 /// </summary>
 public sealed class IntegrationSettings
 {
@@ -94,12 +95,17 @@ public sealed class IntegrationSettings
 
         var values = new Dictionary<string, string>();
         var missing = new List<string>();
+        var refused = new List<string>();
         foreach (var name in SecretNames)
         {
             var value = lookup(name);
             if (!string.IsNullOrWhiteSpace(value))
             {
                 values[name] = value.Trim();
+                if (Problem(name, values[name], environment) is { } problem)
+                {
+                    refused.Add($"{name} {problem}");
+                }
             }
             else if (environment == "sandbox")
             {
@@ -111,6 +117,13 @@ public sealed class IntegrationSettings
             }
         }
 
+        if (refused.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"These variables hold values the stack will not use: {string.Join("; ", refused)}. " +
+                "Set real values in the environment or in .env (see .env.example).");
+        }
+
         if (missing.Count > 0)
         {
             throw new InvalidOperationException(
@@ -119,6 +132,64 @@ public sealed class IntegrationSettings
         }
 
         return values;
+    }
+
+    /// <summary>The shortest signing secret or token accepted: anything shorter is a placeholder or guessable.</summary>
+    public const int MinimumSecretLength = 16;
+
+    // Values that only look like a secret: what is left after a provider's prefix is one of these, or one repeated character.
+    private static readonly string[] s_providerPrefixes = ["sk_test_", "sk_live_", "rk_test_", "rk_live_", "whsec_", "xoxb-", "xoxp-", "ghp_", "github_pat_"];
+    private static readonly HashSet<string> s_placeholders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "changeme", "change-me", "change_me", "placeholder", "secret", "password", "todo", "example", "test", "your-secret", "your_secret", "your_secret_here", "replace-me", "replace_me",
+    };
+
+    /// <summary>
+    /// Why a configured value is refused, without the value: a known placeholder (<c>whsec_xxx</c>,
+    /// <c>sk_test_xxx</c>, <c>changeme</c>), a signing secret or token shorter than
+    /// <see cref="MinimumSecretLength"/>, or a Stripe key of the other mode (a test key in live, a
+    /// live key in the sandbox, which must never reach Stripe with it). Null when it is accepted.
+    /// </summary>
+    public static string? Problem(string name, string value, string environment)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(value);
+
+        var rest = value;
+        foreach (var prefix in s_providerPrefixes)
+        {
+            if (value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                rest = value[prefix.Length..];
+                break;
+            }
+        }
+
+        if (rest.Length == 0 || rest.All(c => c == rest[0]) || s_placeholders.Contains(rest))
+        {
+            return "is a placeholder";
+        }
+
+        if (name is "STRIPE_SECRET_KEY")
+        {
+            if (environment == "live" && (value.StartsWith("sk_test_", StringComparison.Ordinal) || value.StartsWith("rk_test_", StringComparison.Ordinal)))
+            {
+                return "is a Stripe test-mode key, and INTEGRATION_ENV is live";
+            }
+
+            if (environment == "sandbox" && (value.StartsWith("sk_live_", StringComparison.Ordinal) || value.StartsWith("rk_live_", StringComparison.Ordinal)))
+            {
+                return "is a live Stripe key, and INTEGRATION_ENV is sandbox";
+            }
+        }
+
+        // An incoming webhook URL and an OAuth client id are not secrets of their own strength.
+        if (name is not ("SLACK_WEBHOOK_URL" or "GOOGLE_CLIENT_ID") && value.Length < MinimumSecretLength)
+        {
+            return $"is shorter than {MinimumSecretLength} characters";
+        }
+
+        return null;
     }
 
     private static string SandboxValue(string name)

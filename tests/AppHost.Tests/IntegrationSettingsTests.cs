@@ -17,11 +17,11 @@ public sealed class IntegrationSettingsTests
     [Fact]
     public void SandboxFillsMissingSecretsWithFreshValuesAndKeepsGivenOnes()
     {
-        var first = IntegrationSettings.ResolveSecrets("sandbox", name => name == "GITHUB_WEBHOOK_SECRET" ? "given" : null);
+        var first = IntegrationSettings.ResolveSecrets("sandbox", name => name == "GITHUB_WEBHOOK_SECRET" ? "given-webhook-secret" : null);
         var second = IntegrationSettings.ResolveSecrets("sandbox", _ => null);
 
         Assert.Equal(IntegrationSettings.SecretNames.Count, first.Count);
-        Assert.Equal("given", first["GITHUB_WEBHOOK_SECRET"]);
+        Assert.Equal("given-webhook-secret", first["GITHUB_WEBHOOK_SECRET"]);
         Assert.StartsWith("xoxb-", first["SLACK_BOT_TOKEN"], StringComparison.Ordinal);
         Assert.StartsWith("whsec_", first["STRIPE_WEBHOOK_SECRET"], StringComparison.Ordinal);
         Assert.StartsWith("sk_test_", first["STRIPE_SECRET_KEY"], StringComparison.Ordinal);
@@ -49,4 +49,32 @@ public sealed class IntegrationSettingsTests
 
         Assert.All(values, pair => Assert.Equal($"value-of-{pair.Key}", pair.Value));
     }
+
+    [Theory]
+    [InlineData("STRIPE_WEBHOOK_SECRET", "whsec_xxx", "sandbox", "is a placeholder")]
+    [InlineData("STRIPE_SECRET_KEY", "sk_test_xxx", "sandbox", "is a placeholder")]
+    [InlineData("GITHUB_WEBHOOK_SECRET", "changeme", "live", "is a placeholder")]
+    [InlineData("SLACK_SIGNING_SECRET", "0000000000000000000000", "live", "is a placeholder")]
+    [InlineData("SLACK_BOT_TOKEN", "xoxb-", "sandbox", "is a placeholder")]
+    [InlineData("GITHUB_WEBHOOK_SECRET", "hunter2-hunter2", "sandbox", "is shorter than 16 characters")]
+    [InlineData("STRIPE_SECRET_KEY", "sk_test_51Hq2xYzA0bCdEfGhIjKlMn", "live", "is a Stripe test-mode key, and INTEGRATION_ENV is live")]
+    [InlineData("STRIPE_SECRET_KEY", "sk_live_51Hq2xYzA0bCdEfGhIjKlMn", "sandbox", "is a live Stripe key, and INTEGRATION_ENV is sandbox")]
+    public void APlaceholderAShortSecretOrAStripeKeyOfTheOtherModeIsRefusedByNameAndNeverShown(string name, string value, string environment, string problem)
+    {
+        var values = IntegrationSettings.SecretNames.ToDictionary(n => n, n => $"a-real-looking-value-of-{n}");
+        values[name] = value;
+
+        var error = Assert.Throws<InvalidOperationException>(() => IntegrationSettings.ResolveSecrets(environment, n => values[n]));
+
+        Assert.Contains($"{name} {problem}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("STRIPE_SECRET_KEY", "sk_test_51Hq2xYzA0bCdEfGhIjKlMn", "sandbox")]
+    [InlineData("STRIPE_SECRET_KEY", "sk_live_51Hq2xYzA0bCdEfGhIjKlMn", "live")]
+    [InlineData("STRIPE_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "live")]
+    [InlineData("SLACK_WEBHOOK_URL", "/slack/services/T0/B0/abc", "sandbox")]
+    public void RealLookingValuesAreAccepted(string name, string value, string environment) =>
+        Assert.Null(IntegrationSettings.Problem(name, value, environment));
 }
