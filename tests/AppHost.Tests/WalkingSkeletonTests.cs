@@ -56,6 +56,31 @@ public sealed class WalkingSkeletonTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task APusherOrBranchNameCannotMentionTheChannelOrDisguiseALink()
+    {
+        var deliveryId = Guid.NewGuid().ToString();
+        var repository = $"acme/inject-{deliveryId[..8]}";
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            @ref = "refs/heads/<!channel>",
+            repository = new { full_name = repository },
+            pusher = new { name = "<https://evil.example|Deploy approved> & co" },
+            commits = Array.Empty<object>(),
+        });
+
+        using var receiver = stack.App.CreateHttpClient("receiver");
+        using var response = await receiver.SendAsync(
+            GitHubDelivery.Request(body, deliveryId, GitHubDelivery.Sign(body, StackFixture.GitHubWebhookSecret)));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        var message = await StackFixture.EventuallyAsync(
+            async () => (await stack.GetJsonAsync<EffectDto>("sandbox", "/_sandbox/effects?provider=slack&kind=message"))
+                .SingleOrDefault(effect => effect.Text.Contains(repository, StringComparison.Ordinal)),
+            "the Slack message");
+        Assert.Equal($"&lt;https://evil.example|Deploy approved&gt; &amp; co pushed 0 commits to {repository}@&lt;!channel&gt;", message.Text);
+    }
+
+    [Fact]
     public async Task BadSignatureIsRejectedAndNothingIsStored()
     {
         var deliveryId = Guid.NewGuid().ToString();

@@ -14,6 +14,8 @@ namespace Integrations.Worker.Slack;
 /// Slack message metadata, which is how a recovering worker finds a message it already posted.
 /// Slack answers most errors with HTTP 200 and <c>{"ok":false,"error":"…"}</c>; rate limits with
 /// 429 and <c>Retry-After</c> seconds. Both become a <see cref="SlackApiException"/>.
+/// Every text is sent escaped (<see cref="SlackText"/>): no caller's text can mention a channel or
+/// disguise a link. Our own messages carry no intended formatting.
 /// </summary>
 public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> options)
 {
@@ -30,7 +32,7 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
 
         var metadata = effectKey is null ? null : new MessageMetadata(EffectEventType, new EffectPayload(effectKey));
         var body = await CallAsync<PostMessageResponse>(HttpMethod.Post, "chat.postMessage",
-            JsonContent.Create(new PostMessageRequest(channel, text, metadata)), cancellationToken);
+            JsonContent.Create(new PostMessageRequest(channel, SlackText.Escape(text), metadata)), cancellationToken);
         return new SlackPostedMessage(body.Channel ?? channel, body.Ts ?? "");
     }
 
@@ -81,7 +83,7 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
             ?? throw new InvalidOperationException("SLACK_WEBHOOK_URL is not set.");
 
         using var response = await http.PostAsJsonAsync(
-            new Uri(options.Value.WebhookBaseUrl, url), new { text }, cancellationToken);
+            new Uri(options.Value.WebhookBaseUrl, url), new { text = SlackText.Escape(text) }, cancellationToken);
         ThrowOnHttpError(response);
     }
 
