@@ -32,6 +32,39 @@ public sealed class CliTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task AuditQueryPagesBackwardsThroughOlderRowsToTheLastPage()
+    {
+        var target = $"paging-{Guid.NewGuid():N}";
+        using (var http = stack.CreateAuditClient())
+        {
+            var audit = new Integrations.Audit.Client.AuditClient(http);
+            foreach (var i in Enumerable.Range(0, 7))
+            {
+                await audit.WriteAsync(new Integrations.Audit.Client.AuditEntry("cli-test", "slack", "SendMessage", target, $"slack:{target}:{i}", "succeeded"));
+            }
+        }
+
+        var seen = new List<long>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            string[] args = ["audit", "query", "--target", target, "--limit", "3", "--json", .. cursor is null ? Array.Empty<string>() : ["--before", cursor]];
+            var run = await CliRun.InvokeAsync(stack, args);
+            Assert.Equal(0, run.ExitCode);
+            var page = JsonDocument.Parse(run.Output).RootElement;
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("id").GetInt64()));
+            cursor = page.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next").ToString();
+            Assert.True(++pages <= 3, "paging did not reach the last page");
+        }
+        while (cursor is not null);
+
+        Assert.Equal(7, seen.Count);
+        Assert.Equal(seen.OrderByDescending(id => id), seen);
+        Assert.Equal(7, seen.Distinct().Count());
+    }
+
+    [Fact]
     public async Task TicketCreateOpensTheIssueOnceAndPrintsItsUrl()
     {
         var key = $"github:{Guid.NewGuid():N}:create_ticket";

@@ -103,6 +103,45 @@ public sealed class McpServerTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task QueryAuditPagesBackwardsThroughOlderRowsToTheLastPage()
+    {
+        var target = $"mcp-paging-{Guid.NewGuid():N}";
+        using (var http = stack.CreateAuditClient())
+        {
+            var audit = new Integrations.Audit.Client.AuditClient(http);
+            foreach (var i in Enumerable.Range(0, 5))
+            {
+                await audit.WriteAsync(new Integrations.Audit.Client.AuditEntry("mcp-test", "slack", "SendMessage", target, $"slack:{target}:{i}", "succeeded"));
+            }
+        }
+
+        await using var client = await StartAsync();
+        var seen = new List<long>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var arguments = new Dictionary<string, object?> { ["target"] = target, ["limit"] = 2 };
+            if (cursor is not null)
+            {
+                arguments["before"] = cursor;
+            }
+
+            var result = await client.CallToolAsync("query_audit", arguments).AsTask().WaitAsync(StackFixture.StepTimeout);
+            Assert.NotEqual(true, result.IsError);
+            var page = JsonDocument.Parse(Text(result)).RootElement;
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("id").GetInt64()));
+            // The tool's answer leaves a null next out.
+            cursor = page.TryGetProperty("next", out var next) && next.ValueKind != JsonValueKind.Null ? next.ToString() : null;
+            Assert.True(++pages <= 3, "paging did not reach the last page");
+        }
+        while (cursor is not null);
+
+        Assert.Equal(5, seen.Count);
+        Assert.Equal(seen.OrderByDescending(id => id), seen);
+    }
+
+    [Fact]
     public async Task ReplayOfAnUnknownDeliveryIsAToolErrorAuditedAsFailed()
     {
         var deliveryId = Guid.NewGuid().ToString();

@@ -18,21 +18,22 @@ public static class AuditCommand
     private static Command Query(CliContext context)
     {
         var filters = new AuditFilters();
-        var after = new Option<string?>("--after") { Description = "The cursor of the page to read: the 'next' of the page before." };
+        // Pages run newest first, so the next page holds older rows: its cursor is the API's 'before'.
+        var before = new Option<string?>("--before") { Description = "The cursor of the next (older) page: the 'next' the previous page printed." };
         var limit = new Option<int>("--limit") { Description = "Rows per page (1-1000).", DefaultValueFactory = _ => 100 };
-        var query = new Command("query", "Read audit rows, newest first, one page at a time.") { after, limit };
+        var query = new Command("query", "Read audit rows, newest first, one page at a time.") { before, limit };
         filters.AddTo(query);
         context.SetAction(query, async (parse, cancellationToken) =>
         {
             using var audit = context.Client(parse, "audit");
-            var cursor = parse.GetValue(after) is { } a ? $"&after={Uri.EscapeDataString(a)}" : "";
+            var cursor = parse.GetValue(before) is { } b ? $"&before={Uri.EscapeDataString(b)}" : "";
             var page = await ReadPageAsync(audit, $"limit={parse.GetValue(limit)}{filters.Query(parse)}{cursor}", cancellationToken);
             context.Write(parse, new { items = page.Items, next = page.Next }, output =>
             {
                 WriteRows(output, page.Items);
                 if (page.Next is not null)
                 {
-                    context.Console.Error.WriteLine($"More rows: add --after {page.Next}");
+                    context.Console.Error.WriteLine($"Older rows: add --before {page.Next}");
                 }
             });
             return ExitCodes.Success;

@@ -73,7 +73,7 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
     }
 
     [McpServerTool(Name = "query_audit", Title = "Query the audit log", ReadOnly = true, OpenWorld = false)]
-    [Description("Read audit rows (who did what, to what, when, with which outcome), newest first. Filters left out match everything. Returns { items, next }; pass next as 'after' for the following page. The query itself is audited.")]
+    [Description("Read audit rows (who did what, to what, when, with which outcome), newest first. Filters left out match everything. Returns { items, next }; pass next as 'before' for the following, older page (null on the last page). The query itself is audited.")]
     public Task<object> QueryAudit(
         McpServer server,
         [Description("Rows at or after this time (ISO 8601).")] DateTimeOffset? from = null,
@@ -85,7 +85,7 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
         [Description("Rows of this idempotency key.")] string? idempotencyKey = null,
         [Description("started, succeeded, failed or skipped.")] string? status = null,
         [Description("Rows of this trace id.")] string? traceId = null,
-        [Description("The cursor from the previous page's next.")] string? after = null,
+        [Description("The cursor of the next, older page: the previous page's next.")] string? before = null,
         [Description("Rows per page, 1 to 200; default 50.")] int limit = 50,
         CancellationToken cancellationToken = default)
     {
@@ -103,7 +103,7 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
             ("idempotencyKey", idempotencyKey), ("status", status), ("traceId", traceId),
         }.Where(f => !string.IsNullOrEmpty(f.Value)).ToList();
         var query = new StringBuilder($"api/audit?limit={limit}");
-        foreach (var (filterName, value) in filters.Append(("after", after)).Where(f => !string.IsNullOrEmpty(f.Item2)))
+        foreach (var (filterName, value) in filters.Append(("before", before)).Where(f => !string.IsNullOrEmpty(f.Item2)))
         {
             query.Append('&').Append(filterName).Append('=').Append(Uri.EscapeDataString(value!));
         }
