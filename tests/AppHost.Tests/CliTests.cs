@@ -35,14 +35,7 @@ public sealed class CliTests(StackFixture stack)
     public async Task AuditQueryPagesBackwardsThroughOlderRowsToTheLastPage()
     {
         var target = $"paging-{Guid.NewGuid():N}";
-        using (var http = stack.CreateAuditClient())
-        {
-            var audit = new Integrations.Audit.Client.AuditClient(http);
-            foreach (var i in Enumerable.Range(0, 7))
-            {
-                await audit.WriteAsync(new Integrations.Audit.Client.AuditEntry("cli-test", "slack", "SendMessage", target, $"slack:{target}:{i}", "succeeded"));
-            }
-        }
+        await stack.WriteRowsAsync("cli-test", target, 7);
 
         var seen = new List<long>();
         string? cursor = null;

@@ -106,14 +106,7 @@ public sealed class McpServerTests(StackFixture stack)
     public async Task QueryAuditPagesBackwardsThroughOlderRowsToTheLastPage()
     {
         var target = $"mcp-paging-{Guid.NewGuid():N}";
-        using (var http = stack.CreateAuditClient())
-        {
-            var audit = new Integrations.Audit.Client.AuditClient(http);
-            foreach (var i in Enumerable.Range(0, 5))
-            {
-                await audit.WriteAsync(new Integrations.Audit.Client.AuditEntry("mcp-test", "slack", "SendMessage", target, $"slack:{target}:{i}", "succeeded"));
-            }
-        }
+        await stack.WriteRowsAsync("mcp-test", target, 5);
 
         await using var client = await StartAsync();
         var seen = new List<long>();
