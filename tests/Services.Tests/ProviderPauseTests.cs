@@ -58,6 +58,13 @@ public sealed class ProviderPauseTests
         Assert.Equal(s_max, Pause(new Report(429, RetryAfter: "999999")));
 
     [Theory]
+    [InlineData("9223372036854775807", null, null)]
+    [InlineData("99999999999999999999999999", null, null)]
+    [InlineData(null, "0", "9223372036854775807")]
+    public void AHugeRetryAfterOrResetIsCappedNotAnError(string? retryAfter, string? remaining, string? reset) =>
+        Assert.Equal(s_max, Pause(new Report(429, RetryAfter: retryAfter, RateLimitRemaining: remaining, RateLimitReset: reset)));
+
+    [Theory]
     [InlineData("soon")]
     [InlineData("-5")]
     [InlineData("")]

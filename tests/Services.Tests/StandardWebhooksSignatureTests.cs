@@ -45,6 +45,13 @@ public sealed class StandardWebhooksSignatureTests
         Assert.Equal(StatusCodes.Status401Unauthorized, _scheme.Verify(signedWithOld, body, [newSecret], Sandbox).Rejection?.Status);
     }
 
+    [Theory]
+    [InlineData("whsec_")]
+    [InlineData("whsec_====")]
+    [InlineData("")]
+    public void ASecretThatDecodesToAnEmptyKeyIsNotAKey(string secret) =>
+        Assert.Null(StandardWebhooksSignature.DecodeSecret(secret));
+
     [Fact]
     public void StaleTimestampIsRefused()
     {

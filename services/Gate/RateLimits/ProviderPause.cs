@@ -19,6 +19,12 @@ public static class ProviderPause
     // Values below this are read as seconds from now, above it as a Unix time (2001-09-09 onwards).
     private const long EpochThreshold = 1_000_000_000;
 
+    /// <summary>
+    /// Longer than any pause is ever kept (the cap is applied after): a provider's number of seconds
+    /// above this is read as this, so no header value can overflow a <see cref="TimeSpan"/> or a date.
+    /// </summary>
+    private const long LongestReadSeconds = 100L * 365 * 24 * 3600;
+
     public static TimeSpan? For(ProviderResponseReport report, DateTimeOffset now, TimeSpan defaultPause, TimeSpan maxPause)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -45,7 +51,13 @@ public static class ProviderPause
         value = value.Trim();
         if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
-            return TimeSpan.FromSeconds(seconds);
+            return TimeSpan.FromSeconds(Math.Min(seconds, LongestReadSeconds));
+        }
+
+        if (value.Length > 0 && value.All(char.IsAsciiDigit))
+        {
+            // Digits beyond a long: as long as anything is read.
+            return TimeSpan.FromSeconds(LongestReadSeconds);
         }
 
         return DateTimeOffset.TryParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
@@ -62,7 +74,7 @@ public static class ProviderPause
         }
 
         return resetValue >= EpochThreshold
-            ? DateTimeOffset.FromUnixTimeSeconds(resetValue) - now
+            ? DateTimeOffset.FromUnixTimeSeconds(Math.Min(resetValue, now.ToUnixTimeSeconds() + LongestReadSeconds)) - now
             : TimeSpan.FromSeconds(resetValue);
     }
 }

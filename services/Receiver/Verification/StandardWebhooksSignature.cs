@@ -74,13 +74,16 @@ public sealed class StandardWebhooksSignature : IWebhookScheme
         }
     }
 
-    /// <summary>The HMAC key of a <c>whsec_</c> secret; <c>null</c> when it is not valid base64.</summary>
+    /// <summary>
+    /// The HMAC key of a <c>whsec_</c> secret; <c>null</c> when it is not valid base64 or decodes to no
+    /// bytes at all (an empty key would let anyone sign).
+    /// </summary>
     public static byte[]? DecodeSecret(string secret)
     {
         var encoded = secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret;
         try
         {
-            return Convert.FromBase64String(encoded);
+            return Convert.FromBase64String(encoded) is { Length: > 0 } key ? key : null;
         }
         catch (FormatException)
         {
