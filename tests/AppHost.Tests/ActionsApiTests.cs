@@ -57,6 +57,46 @@ public sealed class ActionsApiTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task AMessageSlackPostedBeforeAnswering502IsNotPostedAgain()
+    {
+        var key = $"cli:{Guid.NewGuid():N}:send_message";
+        var text = $"rollback done {key}";
+        using var sandbox = stack.App.CreateHttpClient("sandbox");
+        // Slack posts the message, then its front end answers 502.
+        (await sandbox.PostAsJsonAsync("/_sandbox/faults", new { route = "/slack/api/chat.postMessage", kind = "acted", status = 502, count = 1 })).EnsureSuccessStatusCode();
+        using var worker = PlainWorkerClient();
+
+        using var first = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text, actor = "alice", idempotencyKey = key });
+        using var retry = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text, actor = "alice", idempotencyKey = key });
+
+        var messages = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=slack&kind=message");
+        Assert.Single(messages, m => m.GetProperty("text").GetString() == text);
+        Assert.NotEqual(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("succeeded", (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task AnIssueGitHubOpenedBeforeAnswering500IsNotOpenedAgain()
+    {
+        var repository = $"acme/acted-{Guid.NewGuid():N}";
+        var key = $"cli:{Guid.NewGuid():N}:create_ticket";
+        using var sandbox = stack.App.CreateHttpClient("sandbox");
+        (await sandbox.PostAsJsonAsync("/_sandbox/faults", new { route = $"/github/repos/{repository}/issues", kind = "acted", status = 500, count = 1 })).EnsureSuccessStatusCode();
+        using var worker = PlainWorkerClient();
+        object ticket = new { repository, title = "Webhook backlog", body = "since 09:00", labels = new[] { "support" }, actor = "alice", idempotencyKey = key };
+
+        using var first = await worker.PostAsJsonAsync("/api/actions/create-ticket", ticket);
+        using var retry = await worker.PostAsJsonAsync("/api/actions/create-ticket", ticket);
+
+        var issues = await sandbox.GetFromJsonAsync<List<JsonElement>>($"/_sandbox/github/issues/{repository}");
+        Assert.Single(issues!, i => i.GetProperty("title").GetString() == "Webhook backlog");
+        Assert.NotEqual(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("succeeded", (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task ARetriedTicketIsFoundBehindMoreThanOnePageOfNewerIssues()
     {
         var repository = $"acme/recovery-{Guid.NewGuid():N}";

@@ -38,6 +38,11 @@ public static class FaultsApi
             errors["status"] = ["status must be an HTTP error status (400-599)."];
         }
 
+        if (rule.Kind == "acted" && rule.Status is not (null or (>= 500 and <= 599)))
+        {
+            errors["status"] = ["status of an 'acted' fault must be a server error (500-599), or left out for 502."];
+        }
+
         if ((rule.Kind is "latency" or "stall" && rule.Latency is null) || rule.Latency < TimeSpan.Zero || rule.Latency > TimeSpan.FromMinutes(2))
         {
             errors["latency"] = ["latency is required for kinds 'latency' and 'stall', between 0 and 2 minutes."];

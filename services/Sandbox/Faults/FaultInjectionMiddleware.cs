@@ -33,6 +33,9 @@ public sealed class FaultInjectionMiddleware(RequestDelegate next, FaultInjector
                 await StallAsync(context, fault.Latency ?? TimeSpan.Zero);
                 calls.Record(context.Request.Method, path, context.Response.StatusCode, idempotencyKey);
                 return;
+            case "acted":
+                await ActThenFailAsync(context, fault.Status ?? StatusCodes.Status502BadGateway, fault.RetryAfter);
+                return;
             case "status":
                 var status = fault.Status ?? StatusCodes.Status503ServiceUnavailable;
                 calls.Record(context.Request.Method, path, status, idempotencyKey);
@@ -65,6 +68,26 @@ public sealed class FaultInjectionMiddleware(RequestDelegate next, FaultInjector
         {
             context.Response.Body = original;
         }
+    }
+
+    /// <summary>Runs the handler (the provider acts), drops its answer and answers <paramref name="status"/> instead, as a provider whose front end fails after the back end acted.</summary>
+    private async Task ActThenFailAsync(HttpContext context, int status, TimeSpan? retryAfter)
+    {
+        var original = context.Response.Body;
+        await using var discarded = new MemoryStream();
+        context.Response.Body = discarded;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        context.Response.Clear();
+        calls.Record(context.Request.Method, context.Request.Path, status, context.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key ? key : null);
+        await WriteFaultAsync(context, status, retryAfter);
     }
 
     private async Task WriteFaultAsync(HttpContext context, int status, TimeSpan? retryAfter)

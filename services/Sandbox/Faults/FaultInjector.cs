@@ -11,7 +11,7 @@ public sealed class FaultInjector
     private readonly List<ActiveRule> _rules = [];
     private long _nextId;
 
-    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "status", "latency", "stall", "reset" };
+    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "status", "acted", "latency", "stall", "reset" };
 
     public long Add(FaultRule rule)
     {
