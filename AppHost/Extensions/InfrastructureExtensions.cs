@@ -12,6 +12,10 @@ namespace Integrations.AppHost;
 /// Without one they are local processes with the same names and connection-string shapes, so the
 /// services cannot tell the difference. Local data lives under <c>Infra:DataDirectory</c>
 /// (default <c>.data/</c> at the repository root) and survives restarts; Redis keeps an AOF.
+/// The containers keep their data on volumes in run and publish mode alike, and Redis appends every
+/// write to an AOF (fsync every second) besides its snapshots: a deployed Redis that restarts keeps
+/// its idempotency keys and rate budgets. Exactly-once does not depend on it (the worker's effect
+/// ledger in PostgreSQL does), but a Redis that forgets costs recovery checks at the providers.
 /// </summary>
 public static class InfrastructureExtensions
 {
@@ -24,13 +28,8 @@ public static class InfrastructureExtensions
         var mode = InfrastructureModeSelector.Select(builder);
         if (mode == InfrastructureMode.Container)
         {
-            var redis = builder.AddRedis("cache");
-            var postgres = builder.AddPostgres("pg");
-            if (builder.ExecutionContext.IsRunMode)
-            {
-                redis.WithDataVolume().WithPersistence(TimeSpan.FromSeconds(10));
-                postgres.WithDataVolume();
-            }
+            var redis = builder.AddRedis("cache").WithDataVolume().WithPersistence(TimeSpan.FromSeconds(10)).WithArgs(AppendOnly);
+            var postgres = builder.AddPostgres("pg").WithDataVolume();
 
             return new Infrastructure(mode, redis, postgres.AddDatabase("auditdb"), postgres.AddDatabase("integrationsdb"));
         }
@@ -42,6 +41,21 @@ public static class InfrastructureExtensions
         var cache = builder.AddLocalRedis("cache", scripts, dataDirectory);
         var pg = builder.AddLocalPostgres("pg", scripts, dataDirectory);
         return new Infrastructure(mode, cache, pg.AddLocalDatabase("auditdb"), pg.AddLocalDatabase("integrationsdb"));
+    }
+
+    /// <summary>
+    /// Turns on Redis's append-only file. <c>AddRedis</c> starts the server as <c>/bin/sh -c "redis-server …"</c>,
+    /// so options must go inside that command string; arguments added after it would reach the shell, not Redis.
+    /// </summary>
+    private static void AppendOnly(CommandLineArgsCallbackContext context)
+    {
+        var command = context.Args.IndexOf("-c") + 1;
+        if (command <= 0 || command >= context.Args.Count || context.Args[command] is not string redisServer || !redisServer.StartsWith("redis-server", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("Aspire's Redis resource no longer starts redis-server through 'sh -c': AppendOnly must be revised.");
+        }
+
+        context.Args[command] = redisServer + " --appendonly yes --appendfsync everysec";
     }
 
     private static IResourceBuilder<LocalRedisResource> AddLocalRedis(

@@ -30,6 +30,11 @@ public sealed class ManifestTests
 
         Assert.Equal("container.v0", resources.GetProperty("cache").GetProperty("type").GetString());
         Assert.Equal("container.v0", resources.GetProperty("pg").GetProperty("type").GetString());
+        // A deployed Redis keeps its keys across restarts: an AOF on a volume, as PostgreSQL keeps its data.
+        var redisCommand = resources.GetProperty("cache").GetProperty("args").EnumerateArray().Last().GetString();
+        Assert.Contains("--appendonly yes", redisCommand, StringComparison.Ordinal);
+        Assert.NotEmpty(resources.GetProperty("cache").GetProperty("volumes").EnumerateArray());
+        Assert.NotEmpty(resources.GetProperty("pg").GetProperty("volumes").EnumerateArray());
         Assert.Contains("auditdb", resources.EnumerateObject().Select(r => r.Name));
         foreach (var service in StackFixture.Services)
         {

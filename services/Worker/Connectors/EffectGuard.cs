@@ -28,8 +28,15 @@ namespace Integrations.Worker.Connectors;
 /// body carries the key. The check is told to search from when the key was first claimed, less a
 /// minute for the provider's clock (null if the gate does not know), as no attempt can have acted before then. Found means completed with that outcome, not repeated. Providers that
 /// dedup on the key themselves (Stripe's <c>Idempotency-Key</c>) need no check.
+/// <para>
+/// The guarantee does not rest on Redis: with every granted begin the guard records the attempt in the
+/// durable <see cref="EffectLedger"/> (PostgreSQL) before acting, and records the outcome there before
+/// completing the key in the gate. When the gate has no record of a key (Redis lost it, or it expired
+/// after 7 days) the ledger still answers: a completed effect is skipped with its stored outcome (and
+/// the gate relearns it), and an effect started but never completed runs the recovery check first.
+/// </para>
 /// </summary>
-public sealed class EffectGuard(GateClient gate, GateCalls calls, WriteAudit audit, IOptions<QueueOptions> options, ILogger<EffectGuard> logger)
+public sealed class EffectGuard(GateClient gate, GateCalls calls, EffectLedger ledger, WriteAudit audit, IOptions<QueueOptions> options, ILogger<EffectGuard> logger)
 {
     private static readonly TimeSpan s_longestInProcessWait = TimeSpan.FromSeconds(5);
 
@@ -62,12 +69,39 @@ public sealed class EffectGuard(GateClient gate, GateCalls calls, WriteAudit aud
         }
 
         var leaseToken = claim.LeaseToken ?? throw new InvalidOperationException("The gate granted a key without a lease token.");
+        var ownsLedgerEntry = false;
         try
         {
+            // After the budget wait, so a delivery deferred for budget leaves no start behind.
             await WaitForBudgetAsync(effect, claim.Budget, cancellationToken);
+            var entry = await ledger.StartAsync(effect.IdempotencyKey, effect.Fingerprint, cancellationToken);
+            if (entry.Fingerprint != effect.Fingerprint)
+            {
+                throw new PermanentFlowException($"The idempotency key of {effect.Action} was already used for a different request.");
+            }
+
+            ownsLedgerEntry = true;
+            if (entry.Succeeded == false)
+            {
+                throw new PermanentFlowException($"{effect.Action} already failed permanently for this key.");
+            }
+
+            if (entry.Succeeded == true)
+            {
+                // Done before, but the gate forgot: it relearns the outcome, and nothing is performed.
+                await calls.CompleteAsync(new CompleteRequest(effect.IdempotencyKey, leaseToken, entry.Outcome ?? ""), cancellationToken);
+                await WriteAsync(effect, AuditStatus.Skipped, cancellationToken);
+                return new EffectResult(entry.Outcome ?? "", AlreadyDone: true);
+            }
+
             await WriteAsync(effect, AuditStatus.Started, cancellationToken);
-            var existing = claim.Reclaimed && findExisting is not null ? await findExisting(claim.FirstClaimedAt - s_providerClockSkew, cancellationToken) : null;
+            // An earlier attempt may have acted: the gate's lease ran out (reclaimed), or the ledger
+            // holds a start the gate does not know of. Search from the earliest start either knows.
+            var mayHaveActed = claim.Reclaimed || entry.Existed;
+            var since = entry.Existed && !(claim.FirstClaimedAt < entry.FirstStartedAt) ? entry.FirstStartedAt : claim.FirstClaimedAt;
+            var existing = mayHaveActed && findExisting is not null ? await findExisting(since - s_providerClockSkew, cancellationToken) : null;
             var outcome = existing ?? await perform(cancellationToken);
+            await ledger.CompleteAsync(effect.IdempotencyKey, outcome, succeeded: true, cancellationToken);
             await calls.CompleteAsync(new CompleteRequest(effect.IdempotencyKey, leaseToken, outcome), cancellationToken);
             await WriteAsync(effect, AuditStatus.Succeeded, cancellationToken);
             return new EffectResult(outcome, AlreadyDone: false);
@@ -79,6 +113,11 @@ public sealed class EffectGuard(GateClient gate, GateCalls calls, WriteAudit aud
             {
                 await gate.ReportAsync(new ProviderResponseReport(effect.Provider, effect.Connection, 429,
                     ((int)Math.Ceiling(limited.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture), null, null), CancellationToken.None);
+            }
+
+            if (!retryable && ownsLedgerEntry)
+            {
+                await ledger.CompleteAsync(effect.IdempotencyKey, ex.GetType().Name, succeeded: false, CancellationToken.None);
             }
 
             await gate.FailAsync(new FailRequest(effect.IdempotencyKey, leaseToken, retryable, ex.GetType().Name), CancellationToken.None);

@@ -80,6 +80,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddTransient<SendMessage>();
         builder.Services.AddSingleton<WriteAudit>();
         builder.Services.AddSingleton<GateCalls>();
+        builder.Services.AddSingleton<EffectLedger>();
         builder.Services.AddTransient<RecordPaymentEvent>();
         builder.Services.AddTransient<ActivateCustomer>();
         builder.Services.AddTransient<LookUpCheckout>();

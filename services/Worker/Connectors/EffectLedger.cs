@@ -1,0 +1,116 @@
+using Npgsql;
+
+namespace Integrations.Worker.Connectors;
+
+/// <summary>
+/// The durable record of every guarded effect, in the worker's database (<c>effects</c>), so that
+/// exactly-once does not rest on Redis keeping a key: Redis may lose, evict or expire it (after 7
+/// days) and the ledger still knows. <see cref="StartAsync"/> records an attempt before the provider
+/// is called and returns what earlier attempts left: a completed outcome to return as is, or a start
+/// without completion, meaning an earlier attempt may have acted and the recovery check must run.
+/// <see cref="CompleteAsync"/> records the outcome before the gate hears of it.
+/// Starts and completions of the deliveries under way share one statement and one commit each
+/// (<see cref="Coalescer{TItem, TResult}"/>), as the deliveries' own group commits do.
+/// </summary>
+public sealed class EffectLedger : IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+    private const int Senders = 2;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Coalescer<LedgerStart, LedgerEntry> _starts;
+    private readonly Coalescer<LedgerCompletion, bool> _completions;
+
+    public EffectLedger(NpgsqlDataSource dataSource)
+    {
+        _dataSource = dataSource;
+        _starts = new("effect ledger start batch", StartBatchAsync, MaxBatch, Senders);
+        _completions = new("effect ledger complete batch", CompleteBatchAsync, MaxBatch, Senders);
+    }
+
+    /// <summary>Records an attempt at the effect and returns what the ledger held before it.</summary>
+    public Task<LedgerEntry> StartAsync(string idempotencyKey, string fingerprint, CancellationToken cancellationToken) =>
+        _starts.SendAsync(new LedgerStart(idempotencyKey, fingerprint), cancellationToken);
+
+    /// <summary>Records the effect's outcome; a key already completed keeps its first outcome.</summary>
+    public Task CompleteAsync(string idempotencyKey, string outcome, bool succeeded, CancellationToken cancellationToken) =>
+        _completions.SendAsync(new LedgerCompletion(idempotencyKey, outcome, succeeded), cancellationToken);
+
+    private async Task<IReadOnlyList<LedgerEntry>> StartBatchAsync(IReadOnlyList<LedgerStart> starts, CancellationToken cancellationToken)
+    {
+        // One INSERT cannot touch a row twice, so a key repeated within the batch waits for the next round.
+        var entries = new LedgerEntry[starts.Count];
+        var remaining = Enumerable.Range(0, starts.Count).ToList();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        while (remaining.Count > 0)
+        {
+            var round = remaining.DistinctBy(i => starts[i].IdempotencyKey, StringComparer.Ordinal).ToList();
+            remaining = [.. remaining.Except(round)];
+            await using var command = new NpgsqlCommand(
+                """
+                INSERT INTO effects AS e (idempotency_key, fingerprint)
+                SELECT * FROM unnest($1::text[], $2::text[])
+                ON CONFLICT (idempotency_key) DO UPDATE SET attempts = e.attempts + 1
+                RETURNING e.idempotency_key, xmax <> 0, e.fingerprint, e.first_started_at, e.succeeded, e.outcome
+                """, connection);
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. round.Select(i => starts[i].IdempotencyKey)] });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. round.Select(i => starts[i].Fingerprint)] });
+            var byKey = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    byKey[reader.GetString(0)] = new LedgerEntry(
+                        Existed: reader.GetBoolean(1),
+                        Fingerprint: reader.GetString(2),
+                        FirstStartedAt: reader.GetFieldValue<DateTimeOffset>(3),
+                        Succeeded: reader.IsDBNull(4) ? null : reader.GetBoolean(4),
+                        Outcome: reader.IsDBNull(5) ? null : reader.GetString(5));
+                }
+            }
+
+            foreach (var i in round)
+            {
+                entries[i] = byKey[starts[i].IdempotencyKey];
+            }
+        }
+
+        return entries;
+    }
+
+    private async Task<IReadOnlyList<bool>> CompleteBatchAsync(IReadOnlyList<LedgerCompletion> completions, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            """
+            UPDATE effects AS e SET completed_at = now(), succeeded = c.succeeded, outcome = c.outcome
+            FROM unnest($1::text[], $2::text[], $3::boolean[]) AS c(idempotency_key, outcome, succeeded)
+            WHERE e.idempotency_key = c.idempotency_key AND e.completed_at IS NULL
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. completions.Select(c => c.IdempotencyKey)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. completions.Select(c => c.Outcome)] });
+        command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. completions.Select(c => c.Succeeded)] });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return [.. completions.Select(_ => true)];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _starts.DisposeAsync();
+        await _completions.DisposeAsync();
+    }
+
+    private sealed record LedgerStart(string IdempotencyKey, string Fingerprint);
+
+    private sealed record LedgerCompletion(string IdempotencyKey, string Outcome, bool Succeeded);
+}
+
+/// <summary>What the ledger held for a key when an attempt started.</summary>
+/// <param name="Existed">An earlier attempt started this effect (it may have acted, unless <see cref="Completed"/>).</param>
+/// <param name="Fingerprint">The fingerprint of the request the key was first used for.</param>
+/// <param name="FirstStartedAt">When the first attempt started (the database's clock).</param>
+/// <param name="Succeeded">Null until completed; then whether it succeeded or failed permanently.</param>
+/// <param name="Outcome">The completed effect's outcome, e.g. the Slack message's timestamp.</param>
+public sealed record LedgerEntry(bool Existed, string Fingerprint, DateTimeOffset FirstStartedAt, bool? Succeeded, string? Outcome)
+{
+    public bool Completed => Succeeded is not null;
+}
