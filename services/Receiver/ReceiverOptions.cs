@@ -31,6 +31,15 @@ public sealed partial class ReceiverOptions
         ["slack"] = new() { Scheme = "slack" },
     };
 
+    /// <summary>Bodies larger than this (bytes) grow as they arrive and need a large-body slot; default 64 KiB.</summary>
+    public int LargeBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>How many large bodies may be arriving at once; more are refused with 503 and <c>Retry-After</c>.</summary>
+    public int MaxConcurrentLargeBodies { get; set; } = 16;
+
+    /// <summary>The slowest a large body may arrive, in bytes a second after a 5 s grace period; slower ones are ended (408).</summary>
+    public double LargeBodyMinBytesPerSecond { get; set; } = 64 * 1024;
+
     /// <summary>The key that the secret-rotation API requires in <c>X-Api-Key</c>; the AppHost generates it.</summary>
     public string AdminApiKey { get; set; } = "";
 
@@ -57,6 +66,21 @@ public sealed partial class ReceiverOptions
         if (Environment is not ("sandbox" or "live"))
         {
             yield return "INTEGRATION_ENV must be 'sandbox' or 'live'.";
+        }
+
+        if (LargeBodyBytes is < 1024 or > 16 * 1024 * 1024)
+        {
+            yield return $"{SectionName}:LargeBodyBytes must be between 1024 and 16777216.";
+        }
+
+        if (MaxConcurrentLargeBodies is < 1 or > 1024)
+        {
+            yield return $"{SectionName}:MaxConcurrentLargeBodies must be between 1 and 1024.";
+        }
+
+        if (LargeBodyMinBytesPerSecond is < 240 or > 100 * 1024 * 1024)
+        {
+            yield return $"{SectionName}:LargeBodyMinBytesPerSecond must be between 240 and 104857600.";
         }
 
         foreach (var (name, source) in Sources)

@@ -9,7 +9,8 @@ namespace Integrations.Receiver.Apis;
 
 /// <summary>
 /// <c>POST /webhooks/{source}</c>. The order is the contract: unknown source 404, wrong content
-/// type 415, missing or malformed headers 400, body over the source's limit 413, bad signature or
+/// type 415, missing or malformed headers 400, body over the source's limit 413 (503 when too many
+/// large bodies are arriving at once, see <see cref="RawBodyReader"/>), bad signature or
 /// stale timestamp 401, valid signature over something that is not a JSON event 400. Only then is
 /// the delivery stored (committed) and 202 returned; a repeat gets 200 with <c>duplicate: true</c>.
 /// Every refusal is problem details and never echoes a secret or an expected signature.
@@ -28,6 +29,7 @@ public static class WebhooksApi
         HttpRequest request,
         IOptionsMonitor<ReceiverOptions> options,
         IEnumerable<IWebhookScheme> schemes,
+        RawBodyReader bodies,
         DeliveryStore store,
         WebhookSecretStore secrets,
         ReceiverMetrics metrics,
@@ -37,7 +39,7 @@ public static class WebhooksApi
     {
         var started = time.GetTimestamp();
         var provider = source.ToLowerInvariant();
-        var result = await HandleAsync(provider, request, options.CurrentValue, schemes, store, secrets, time, cancellationToken);
+        var result = await HandleAsync(provider, request, options.CurrentValue, schemes, bodies, store, secrets, time, cancellationToken);
         var status = result.Result switch
         {
             ProblemHttpResult problem => problem.StatusCode,
@@ -58,6 +60,7 @@ public static class WebhooksApi
         HttpRequest request,
         ReceiverOptions options,
         IEnumerable<IWebhookScheme> schemes,
+        RawBodyReader bodies,
         DeliveryStore store,
         WebhookSecretStore secrets,
         TimeProvider time,
@@ -78,10 +81,15 @@ public static class WebhooksApi
             return Problem(badHeaders);
         }
 
-        var body = await RawBody.ReadAsync(request, source.MaxBodyBytes, cancellationToken);
-        if (body is null)
+        var read = await bodies.ReadAsync(request, source.MaxBodyBytes, cancellationToken);
+        if (read.Bytes is not { } body)
         {
-            return Problem(new Rejection(StatusCodes.Status413PayloadTooLarge, "Body too large.", $"This source accepts at most {source.MaxBodyBytes} bytes."));
+            return Problem(read.RefusedWith switch
+            {
+                StatusCodes.Status413PayloadTooLarge => new Rejection(read.RefusedWith, "Body too large.", $"This source accepts at most {source.MaxBodyBytes} bytes."),
+                StatusCodes.Status503ServiceUnavailable => Busy(request.HttpContext.Response),
+                _ => new Rejection(read.RefusedWith, "Body not received.", "The body ended before its Content-Length, or arrived too slowly."),
+            });
         }
 
         var verification = scheme.Verify(request.Headers, body, secrets.ActiveSecrets(provider, source), new WebhookContext(time.GetUtcNow(), options.Environment));
@@ -120,6 +128,12 @@ public static class WebhooksApi
         return stored.Duplicate
             ? TypedResults.Ok(accepted)
             : TypedResults.Accepted($"/deliveries/{provider}/{Uri.EscapeDataString(delivery.DeliveryId)}", accepted);
+    }
+
+    private static Rejection Busy(HttpResponse response)
+    {
+        response.Headers.RetryAfter = "1";
+        return new Rejection(StatusCodes.Status503ServiceUnavailable, "Too many large bodies at once.", "Other large deliveries are being received; retry shortly.");
     }
 
     private static bool IsJson(string? contentType) =>

@@ -1,4 +1,5 @@
 using Integrations.Receiver;
+using Integrations.Receiver.Apis;
 using Integrations.Receiver.Secrets;
 using Integrations.Receiver.Verification;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<DeliveryAnnouncer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryAnnouncer>());
         builder.Services.AddSingleton<DeliveryQueries>();
+        builder.Services.AddSingleton<RawBodyReader>();
         builder.Services.AddAuditClient();
 
         // Rotated secrets are stored encrypted; the key ring is shared by all replicas through PostgreSQL.
