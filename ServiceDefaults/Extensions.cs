@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -33,7 +35,33 @@ public static class Extensions
             http.AddServiceDiscovery();
         });
 
+        builder.AddErrorResponses();
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Errors answer as problem details in every environment, never as the developer exception page:
+    /// <c>./run.sh</c> runs the services as Development, where that page would show any anonymous
+    /// caller the exception's type, message and stack. An unhandled exception is a 500
+    /// <c>application/problem+json</c> with a title and the trace id only (the exception is logged,
+    /// as before); a request that cannot be bound (a malformed query value, a body that is not the
+    /// JSON asked for) is the exception's own status (400, 413) as problem details, not logged as an
+    /// error. <see cref="MapDefaultEndpoints"/> puts the handler in the pipeline.
+    /// </summary>
+    public static TBuilder AddErrorResponses<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
         builder.Services.AddProblemDetails();
+
+        // Development's default (throw on a bad request, for the developer page to show) in every
+        // environment, so a bad request answers the same problem document everywhere.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.Configure<ExceptionHandlerOptions>(options =>
+        {
+            options.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+            // A caller's malformed request is not the service's error.
+            options.SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException;
+        });
 
         return builder;
     }
@@ -101,8 +129,17 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>
+    /// Maps the health endpoints and, first, the problem-details exception handler (see
+    /// <see cref="AddErrorResponses"/>). Call it straight after <c>Build()</c>, before any other
+    /// middleware, so that the handler sees every exception before the developer exception page
+    /// that ASP.NET Core puts outside the pipeline in Development.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+
         // All health checks must pass for the app to be considered ready to accept traffic.
         app.MapHealthChecks(HealthEndpointPath);
 

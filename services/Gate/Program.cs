@@ -7,9 +7,8 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapOpenApi();
 app.MapGateApi();
 
 app.Run();

@@ -7,8 +7,8 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
-app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapOpenApi();
 app.MapWebhooksApi();
 app.MapDeliveriesApi();
 app.MapSecretsApi();

@@ -8,9 +8,9 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.MapDefaultEndpoints();
 app.UseMiddleware<FaultInjectionMiddleware>();
 app.MapOpenApi();
-app.MapDefaultEndpoints();
 app.MapSlackApi();
 app.MapEffectsApi();
 app.MapFaultsApi();

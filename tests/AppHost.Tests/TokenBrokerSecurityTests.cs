@@ -71,6 +71,44 @@ public sealed class TokenBrokerSecurityTests(StackFixture stack)
         Assert.StartsWith("CfDJ8", reader.GetString(2), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ALoginHintWithANulCharacterIsA400ProblemWithoutAStackTrace()
+    {
+        using var browser = BrokerFlow.WithoutRedirects(_flow.BrokerUrl());
+
+        using var response = await browser.GetAsync("/oauth/google/authorize?account=%00");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        AssertNoExceptionDetails(body);
+        Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty("account", out _), body);
+    }
+
+    [Fact]
+    public async Task AnAnonymousRequestThatThrowsAnswersAProblemWithoutAStackTrace()
+    {
+        // The services run as Development here, as under ./run.sh: a parameter that cannot be bound
+        // throws, which the developer exception page answered with the exception and its stack.
+        using var sandbox = stack.App.CreateHttpClient("sandbox");
+
+        using var response = await sandbox.PutAsync("/_sandbox/github/rate-limit?limit=%00", null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        AssertNoExceptionDetails(body);
+        Assert.Equal(400, JsonDocument.Parse(body).RootElement.GetProperty("status").GetInt32());
+    }
+
+    private static void AssertNoExceptionDetails(string body)
+    {
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("exception", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(".cs:line", body, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("wrong-key")]

@@ -15,7 +15,8 @@ namespace Integrations.TokenBroker.Apis;
 /// challenge and the provider's read-only default scopes, or the requested scopes if each is one
 /// an action declares. <c>GET /oauth/callback</c> redeems the state once, exchanges the code with
 /// the verifier, and stores the connection once the audit log has recorded it; an unknown, replayed or expired state gets 400, and a
-/// code the provider refuses (a PKCE mismatch included) gets 400 too.
+/// code the provider refuses (a PKCE mismatch included) gets 400 too. An <c>account</c> that is empty, longer than
+/// 320 characters or holds a control character gets 400 before anything is stored.
 /// </summary>
 public static class AuthorizationApi
 {
@@ -37,9 +38,10 @@ public static class AuthorizationApi
             return TypedResults.Problem(title: "Unknown provider.", detail: "No OAuth app is configured for that provider.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        if (string.IsNullOrWhiteSpace(account) || account.Length > 320)
+        // A control character (a NUL above all, which PostgreSQL text refuses) is no login hint.
+        if (string.IsNullOrWhiteSpace(account) || account.Length > 320 || account.Any(char.IsControl))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["account"] = ["account (the login hint) is required, at most 320 characters."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["account"] = ["account (the login hint) is required, at most 320 characters, with no control characters."] });
         }
 
         var broker = options.CurrentValue;
