@@ -27,6 +27,16 @@ public sealed class TokenBrokerClient(HttpClient http)
         return await response.Content.ReadFromJsonAsync<List<BrokerConnection>>(cancellationToken).ConfigureAwait(false) ?? [];
     }
 
+    /// <summary>Starts connecting an account: returns the provider's one-time consent URL for a browser.</summary>
+    public async Task<AuthorizationStarted> StartAuthorizationAsync(StartAuthorizationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var response = await http.PostAsJsonAsync("api/connections/authorizations", request, cancellationToken).ConfigureAwait(false);
+        await ThrowUnlessSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<AuthorizationStarted>(cancellationToken).ConfigureAwait(false)
+            ?? throw new TokenBrokerException(response.StatusCode, "The broker answered without a consent URL.");
+    }
+
     public async Task RevokeConnectionAsync(Guid connectionId, CancellationToken cancellationToken = default)
     {
         using var response = await http.DeleteAsync($"api/connections/{connectionId}", cancellationToken).ConfigureAwait(false);

@@ -69,7 +69,7 @@ public sealed class TokenBrokerAuthorizationTests(StackFixture stack)
     {
         var account = BrokerFlow.NewAccount();
         var callback = await _flow.AuthorizeAsync(account);
-        await stack.ScalarAsync("integrationsdb", "UPDATE oauth_authorizations SET expires_at = now() - interval '1 second' WHERE account = $1 RETURNING 1", account);
+        await stack.ScalarAsync("integrationsdb", "UPDATE oauth_authorizations SET expires_at = now() - interval '1 second' WHERE login_hint = $1 RETURNING 1", account);
         using var browser = BrokerFlow.WithoutRedirects();
 
         using var response = await browser.GetAsync(callback);

@@ -74,15 +74,15 @@ public sealed class TokenBrokerSecurityTests(StackFixture stack)
     [Fact]
     public async Task ALoginHintWithANulCharacterIsA400ProblemWithoutAStackTrace()
     {
-        using var browser = BrokerFlow.WithoutRedirects(_flow.BrokerUrl());
+        using var api = _flow.Api();
 
-        using var response = await browser.GetAsync("/oauth/google/authorize?account=%00");
+        using var response = await api.PostAsJsonAsync("/api/connections/authorizations", new { provider = "google", loginHint = "\0" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var body = await response.Content.ReadAsStringAsync();
         AssertNoExceptionDetails(body);
-        Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty("account", out _), body);
+        Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty("loginHint", out _), body);
     }
 
     [Fact]
@@ -109,6 +109,47 @@ public sealed class TokenBrokerSecurityTests(StackFixture stack)
         Assert.DoesNotContain(".cs:line", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NobodyCanReplaceAnAccountsConnectionByNamingThatAccount()
+    {
+        var victim = BrokerFlow.NewAccount();
+        var connected = await _flow.ConnectAsync(victim);
+        var victimId = connected.GetProperty("id").GetGuid();
+        const string Tokens = "SELECT protected_access_token || protected_refresh_token FROM oauth_connections WHERE id = $1";
+        await using var db = await stack.OpenDatabaseAsync("integrationsdb");
+        async Task<string> TokensAsync()
+        {
+            await using var command = new Npgsql.NpgsqlCommand(Tokens, db);
+            command.Parameters.Add(new() { Value = victimId });
+            return (string)(await command.ExecuteScalarAsync())!;
+        }
+
+        var victimTokens = await TokensAsync();
+
+        // Anonymous callers cannot start an authorization at all.
+        using (var browser = BrokerFlow.WithoutRedirects(_flow.BrokerUrl()))
+        using (var anonymous = await browser.GetAsync($"/oauth/google/authorize?account={Uri.EscapeDataString(victim)}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, anonymous.StatusCode);
+        }
+
+        // An operator's authorization names the victim as login hint, but mallory signs in at the provider:
+        // the connection is mallory's, and the victim's keeps its own grant.
+        var mallory = BrokerFlow.NewAccount();
+        using (var sandbox = new HttpClient { BaseAddress = stack.App.GetEndpoint("sandbox", "http") })
+        {
+            (await sandbox.PostAsync($"/_sandbox/oauth/sign-in-next?account={Uri.EscapeDataString(mallory)}", null)).EnsureSuccessStatusCode();
+        }
+
+        var stored = await _flow.ConnectAsync(victim);
+
+        Assert.Equal(mallory, stored.GetProperty("account").GetString());
+        Assert.NotEqual(victimId, stored.GetProperty("id").GetGuid());
+        Assert.Equal(victimTokens, await TokensAsync());
+        var rows = await stack.GetAuditRowsAsync<JsonElement>($"?action=ConnectAccount&target=connection/{stored.GetProperty("id").GetGuid()}");
+        Assert.Equal("broker-tests", Assert.Single(rows).GetProperty("actor").GetString());
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("wrong-key")]
@@ -121,7 +162,9 @@ public sealed class TokenBrokerSecurityTests(StackFixture stack)
         using var token = await api.GetAsync($"/api/connections/{id}/token?action=ReadSupportSheet");
         using var revoke = await api.DeleteAsync($"/api/connections/{id}");
         using var rotation = await api.PostAsJsonAsync("/api/apps/google/client-secret-rotations", new { actor = "mallory" });
+        using var start = await api.PostAsJsonAsync("/api/connections/authorizations", new { provider = "google" });
 
+        Assert.Equal(HttpStatusCode.Unauthorized, start.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, list.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, token.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, revoke.StatusCode);

@@ -30,7 +30,6 @@ public sealed class AccessTests(ResilienceStack stack, ITestOutputHelper output)
     private static readonly HashSet<string> Public =
     [
         "receiver POST /webhooks/{source}",
-        "broker GET /oauth/{provider}/authorize",
         "broker GET /oauth/callback",
     ];
 
@@ -39,7 +38,7 @@ public sealed class AccessTests(ResilienceStack stack, ITestOutputHelper output)
     [
         "gate POST /api/idempotency/begin", "gate POST /api/idempotency/complete", "gate POST /api/idempotency/fail",
         "gate POST /api/ratelimits/decisions", "gate POST /api/ratelimits/decisions/batch", "gate POST /api/ratelimits/reports",
-        "broker GET /api/connections", "broker GET /api/connections/{id}/token", "broker DELETE /api/connections/{id}",
+        "broker GET /api/connections", "broker POST /api/connections/authorizations", "broker GET /api/connections/{id}/token", "broker DELETE /api/connections/{id}",
         "broker POST /api/apps/{provider}/client-secret-rotations",
         "audit GET /api/audit", "audit POST /api/audit", "audit POST /api/audit/batch", "audit GET /api/audit/export", "audit GET /api/audit/verify",
         "worker GET /api/dead-letters", "worker POST /api/dead-letters/redrive", "worker POST /api/deliveries/{provider}/{deliveryId}/replay",

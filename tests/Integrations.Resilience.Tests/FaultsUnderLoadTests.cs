@@ -135,10 +135,9 @@ public sealed class FaultsUnderLoadTests(ITestOutputHelper output) : IDisposable
     {
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = StackFixture.StepTimeout };
         var broker = app.GetEndpoint("broker", "http");
-        var location = new Uri(broker, $"/oauth/google/authorize?account=chaos%40example.com&scope={Uri.EscapeDataString("https://www.googleapis.com/auth/drive.readonly")}");
-        for (var hop = 0; hop < 2; hop++)
+        var location = await SecretLeakTests.StartAuthorizationAsync(broker, "google", "chaos@example.com", "https://www.googleapis.com/auth/drive.readonly");
+        using (var redirect = await browser.GetAsync(location))
         {
-            using var redirect = await browser.GetAsync(location);
             Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
             location = redirect.Headers.Location!;
         }

@@ -182,13 +182,23 @@ public sealed class SecretLeakTests(ResilienceStack stack, ITestOutputHelper out
     private async Task<Guid> ConnectAsync(string provider, string account)
     {
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = StackFixture.StepTimeout };
-        using var toProvider = await browser.GetAsync(new Uri(stack.Endpoint("broker"), $"/oauth/{provider}/authorize?account={Uri.EscapeDataString(account)}"));
-        Assert.Equal(HttpStatusCode.Redirect, toProvider.StatusCode);
-        using var toCallback = await browser.GetAsync(toProvider.Headers.Location!);
+        var consent = await StartAuthorizationAsync(stack.Endpoint("broker"), provider, account);
+        using var toCallback = await browser.GetAsync(consent);
         Assert.Equal(HttpStatusCode.Redirect, toCallback.StatusCode);
         using var connected = await browser.GetAsync(toCallback.Headers.Location!);
         Assert.Equal(HttpStatusCode.OK, connected.StatusCode);
         return (await connected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>An operator starts the authorization through the broker's API; the answer is the provider's consent URL.</summary>
+    internal static async Task<Uri> StartAuthorizationAsync(Uri broker, string provider, string loginHint, string? scope = null)
+    {
+        using var api = new HttpClient { BaseAddress = broker, Timeout = StackFixture.StepTimeout };
+        api.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.BrokerApiKey);
+        api.DefaultRequestHeaders.Add("X-Actor", "resilience-tests");
+        using var started = await api.PostAsJsonAsync("/api/connections/authorizations", new { provider, loginHint, scopes = scope is null ? null : new[] { scope } });
+        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+        return new Uri((await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("authorizeUrl").GetString()!);
     }
 
     private async Task CollectTokensAsync(string account)

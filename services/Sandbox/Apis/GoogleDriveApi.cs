@@ -21,6 +21,7 @@ public static class GoogleDriveApi
     public static IEndpointRouteBuilder MapGoogleDriveApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/google/drive/v3/files/{fileId}/export", Export);
+        app.MapGet("/google/drive/v3/about", About);
         return app;
     }
 
@@ -49,6 +50,24 @@ public static class GoogleDriveApi
         }
 
         return Results.Text(SupportExport.Csv + "\n", "text/csv");
+    }
+
+    /// <summary><c>GET /drive/v3/about?fields=user</c>: the token's user (Drive requires <c>fields</c> on this method).</summary>
+    public static IResult About(HttpRequest request, OAuthGrantStore grants, string? fields = null)
+    {
+        var header = request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..] : "";
+        if (grants.AccountOfAccessToken("google", token) is not { } account)
+        {
+            return Error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.");
+        }
+
+        if (string.IsNullOrEmpty(fields))
+        {
+            return Error(400, "INVALID_ARGUMENT", "The 'fields' parameter is required for this method.");
+        }
+
+        return Results.Json(new { user = new { kind = "drive#user", displayName = account.Split('@')[0], emailAddress = account, me = true } });
     }
 
     private static IResult Error(int code, string status, string message) =>

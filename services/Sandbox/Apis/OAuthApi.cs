@@ -34,6 +34,14 @@ public static class OAuthApi
         app.MapPost("/slack/api/oauth.v2.access", (HttpRequest r, OAuthGrantStore s, IOptions<OAuthClientOptions> o) => Token("slack", r, s, o.Value)).DisableAntiforgery();
         app.MapPost("/slack/api/auth.revoke", RevokeSlack).DisableAntiforgery();
 
+        // Who the token's user is, as the broker asks after the code exchange.
+        app.MapGet("/github/user", GitHubUser);
+        app.MapPost("/_sandbox/oauth/sign-in-next", (string account, OAuthGrantStore grants) =>
+        {
+            grants.SignInNextAs(account);
+            return TypedResults.NoContent();
+        });
+
         var admin = app.MapGroup("_sandbox/oauth/accounts/{account}");
         admin.MapGet("/", AccountState);
         admin.MapPost("/invalidate-refresh-tokens", InvalidateRefreshTokens);
@@ -59,7 +67,7 @@ public static class OAuthApi
         }
 
         var scope = string.Join(' ', query["scope"].ToString().Split(scopeSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        var account = query["login_hint"] is { Count: > 0 } hint && hint.ToString().Length > 0 ? hint.ToString() : "sandbox-user@example.com";
+        var account = grants.SignedInAccount(query["login_hint"].ToString());
         var code = grants.IssueCode(provider, clientId, redirectUri, scope, account, query["code_challenge"].ToString());
         return Results.Redirect(WithQuery(redirect, ("code", code), ("state", state)));
     }
@@ -105,6 +113,7 @@ public static class OAuthApi
             {
                 ok = true, access_token = issued.AccessToken, token_type = "bot", scope = issued.Scope.Replace(' ', ','),
                 expires_in = issued.ExpiresIn, refresh_token = issued.RefreshToken, authed_user = new { id = issued.Account },
+                team = new { id = "T0SANDBOX", name = "Sandbox" },
             }),
             "github" => Results.Json(new
             {
@@ -145,6 +154,16 @@ public static class OAuthApi
         var header = request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
         return grants.Revoke(token) ? Results.Json(new { ok = true, revoked = true }) : Results.Json(new { ok = false, error = "invalid_auth" });
+    }
+
+    /// <summary>GitHub: <c>GET /user</c> with the token (<c>Bearer</c> or <c>token</c>); the user, or 401 <c>Bad credentials</c>.</summary>
+    public static IResult GitHubUser(HttpRequest request, OAuthGrantStore grants)
+    {
+        var header = request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..] : header.StartsWith("token ", StringComparison.Ordinal) ? header[6..] : "";
+        return grants.AccountOfAccessToken("github", token) is { } login
+            ? Results.Json(new { login, id = (uint)login.GetHashCode(StringComparison.Ordinal) % 10_000_000, type = "User" })
+            : Results.Json(new { message = "Bad credentials", documentation_url = "https://docs.github.com/rest" }, statusCode: StatusCodes.Status401Unauthorized);
     }
 
     public static Ok<AccountState> AccountState(string account, OAuthGrantStore grants)

@@ -25,6 +25,7 @@ public sealed class OAuthGrantStore(TimeProvider time)
     // one of them answers invalid_grant and still counts as a refresh call of that account.
     private readonly ConcurrentDictionary<string, string> _deadRefreshTokens = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private string? _nextSignIn;
 
     public string IssueCode(string provider, string clientId, string redirectUri, string scope, string account, string codeChallenge)
     {
@@ -137,6 +138,33 @@ public sealed class OAuthGrantStore(TimeProvider time)
         _accessTokens.TryGetValue(token, out var grant) && grant.Provider == provider && grant.ExpiresAt > time.GetUtcNow()
             ? grant.Scope.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries)
             : null;
+
+    /// <summary>The account a live access token of <paramref name="provider"/> belongs to: who the provider says the caller is.</summary>
+    public string? AccountOfAccessToken(string provider, string token) =>
+        _accessTokens.TryGetValue(token, out var grant) && grant.Provider == provider && grant.ExpiresAt > time.GetUtcNow() ? grant.Account : null;
+
+    /// <summary>
+    /// Admin hook: the next authorization is approved by <paramref name="account"/>, whatever its
+    /// login hint asked for, as a real user may sign in with another account than the one suggested.
+    /// </summary>
+    public void SignInNextAs(string account)
+    {
+        lock (_gate)
+        {
+            _nextSignIn = account;
+        }
+    }
+
+    /// <summary>Who approves this authorization: the account set by <see cref="SignInNextAs"/> once, else the login hint.</summary>
+    public string SignedInAccount(string? loginHint)
+    {
+        lock (_gate)
+        {
+            var account = _nextSignIn ?? (string.IsNullOrEmpty(loginHint) ? "sandbox-user@example.com" : loginHint);
+            _nextSignIn = null;
+            return account;
+        }
+    }
 
     public OAuthStats Stats(string account) => _stats.GetOrAdd(account, _ => new OAuthStats());
 

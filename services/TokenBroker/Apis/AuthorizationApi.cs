@@ -3,53 +3,67 @@ using Integrations.TokenBroker.Client;
 using Integrations.TokenBroker.Connections;
 using Integrations.TokenBroker.Providers;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.TokenBroker.Apis;
 
 /// <summary>
-/// The two public endpoints of the authorization code flow with PKCE (S256).
-/// <c>GET /oauth/{provider}/authorize</c> creates a single-use <c>state</c> (valid
-/// <see cref="BrokerOptions.StateLifetime"/>, 10 minutes by default) and a code verifier, stores
-/// both (the state hashed, the verifier encrypted), and redirects to the provider with the S256
-/// challenge and the provider's read-only default scopes, or the requested scopes if each is one
-/// an action declares. <c>GET /oauth/callback</c> redeems the state once, exchanges the code with
-/// the verifier, and stores the connection once the audit log has recorded it; an unknown, replayed or expired state gets 400, and a
-/// code the provider refuses (a PKCE mismatch included) gets 400 too. An <c>account</c> that is empty, longer than
-/// 320 characters or holds a control character gets 400 before anything is stored.
+/// The authorization code flow with PKCE (S256). Only an operator starts it:
+/// <c>POST /api/connections/authorizations</c> (the broker API key, the caller named in <c>X-Actor</c>)
+/// creates a single-use <c>state</c> (valid <see cref="BrokerOptions.StateLifetime"/>, 10 minutes by
+/// default) and a code verifier, stores both (the state hashed, the verifier encrypted) with the
+/// operator's name, and answers the provider's consent URL with the S256 challenge and the provider's
+/// read-only default scopes, or the requested scopes if each is one an action declares. The one public
+/// endpoint, <c>GET /oauth/callback</c>, redeems the state once, exchanges the code with the verifier,
+/// asks the provider who the token's user is, and stores the connection under that account once the
+/// audit log has recorded it (actor: the operator). An unknown, replayed or expired state gets 400, and
+/// a code the provider refuses (a PKCE mismatch included) gets 400 too. No caller can name the account
+/// a grant is stored under, so nobody can replace another account's tokens with their own.
 /// </summary>
 public static class AuthorizationApi
 {
-    public static RouteGroupBuilder MapAuthorizationApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapAuthorizationApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("oauth");
-        api.MapGet("/{provider}/authorize", StartAuthorization);
-        api.MapGet("/callback", CompleteAuthorization);
-        return api;
+        app.MapPost("/api/connections/authorizations", StartAuthorization).RequireApiKey(BrokerOptions.ApiKeyConfiguration);
+        app.MapGet("/oauth/callback", CompleteAuthorization);
+        return app;
     }
 
-    public static async Task<Results<RedirectHttpResult, ValidationProblem, ProblemHttpResult>> StartAuthorization(
-        string provider, string? account, string? scope, HttpRequest request, IOptionsMonitor<OAuthProviderOptions> providers,
-        IOptionsMonitor<BrokerOptions> options, ConnectionStore store, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AuthorizationStarted>, ValidationProblem, ProblemHttpResult>> StartAuthorization(
+        StartAuthorizationRequest body, [FromHeader(Name = ConnectionsApi.ActorHeader)] string? actor, HttpRequest request,
+        IOptionsMonitor<OAuthProviderOptions> providers, IOptionsMonitor<BrokerOptions> options, ConnectionStore store, TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        provider = provider.ToLowerInvariant();
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(actor) || actor.Length > 200 || actor.Any(char.IsControl))
+        {
+            errors[ConnectionsApi.ActorHeader] = [$"The {ConnectionsApi.ActorHeader} header (who starts the authorization) is required, at most 200 characters."];
+        }
+
+        // A control character (a NUL above all, which PostgreSQL text refuses) is no login hint.
+        if (body.LoginHint is { } hint && (hint.Length is 0 or > 320 || hint.Any(char.IsControl)))
+        {
+            errors["loginHint"] = ["loginHint, when given, is 1 to 320 characters with no control characters."];
+        }
+
+        var provider = (body.Provider ?? "").ToLowerInvariant();
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
         if (!OAuthProviderOptions.Known.Contains(provider) || providers.Get(provider) is not { IsConfigured: true } settings)
         {
             return TypedResults.Problem(title: "Unknown provider.", detail: "No OAuth app is configured for that provider.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        // A control character (a NUL above all, which PostgreSQL text refuses) is no login hint.
-        if (string.IsNullOrWhiteSpace(account) || account.Length > 320 || account.Any(char.IsControl))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["account"] = ["account (the login hint) is required, at most 320 characters, with no control characters."] });
-        }
-
         var broker = options.CurrentValue;
-        var requested = scope?.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        var requested = body.Scopes?.SelectMany(s => s.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray() ?? [];
         var declared = broker.Actions.Values.Where(a => a.Provider == provider).Select(a => a.Scope).Concat(settings.DefaultScopes).ToHashSet(StringComparer.Ordinal);
         if (requested.FirstOrDefault(s => !declared.Contains(s)) is { } undeclared)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["scope"] = [$"No action of {provider} needs the scope '{undeclared}'."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["scopes"] = [$"No action of {provider} needs the scope '{undeclared}'."] });
         }
 
         var scopes = requested.Length > 0 ? requested : [.. settings.DefaultScopes];
@@ -57,8 +71,9 @@ public static class AuthorizationApi
         var verifier = Pkce.NewVerifier();
         var baseUrl = broker.PublicBaseUrl?.AbsoluteUri.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}";
         var redirectUri = $"{baseUrl}/oauth/callback";
-        await store.CreateAuthorizationAsync(Pkce.HashState(state), new PendingAuthorization(provider, account!, scopes, verifier, redirectUri),
-            time.GetUtcNow() + broker.StateLifetime, cancellationToken);
+        var expiresAt = time.GetUtcNow() + broker.StateLifetime;
+        await store.CreateAuthorizationAsync(Pkce.HashState(state), new PendingAuthorization(provider, body.LoginHint, scopes, verifier, redirectUri, actor!),
+            expiresAt, cancellationToken);
 
         var query = QueryString.Create(new Dictionary<string, string?>
         {
@@ -69,10 +84,11 @@ public static class AuthorizationApi
             ["state"] = state,
             ["code_challenge"] = Pkce.Challenge(verifier),
             ["code_challenge_method"] = "S256",
-            ["login_hint"] = account!,
+            ["login_hint"] = body.LoginHint,
             ["access_type"] = "offline",
-        });
-        return TypedResults.Redirect(settings.Resolve(settings.AuthorizeEndpoint!).GetLeftPart(UriPartial.Path) + query.ToUriComponent());
+        }.Where(p => p.Value is not null));
+        var consent = new Uri(settings.Resolve(settings.AuthorizeEndpoint!).GetLeftPart(UriPartial.Path) + query.ToUriComponent());
+        return TypedResults.Ok(new AuthorizationStarted(provider, consent, expiresAt));
     }
 
     public static async Task<Results<Ok<BrokerConnection>, ProblemHttpResult>> CompleteAuthorization(
@@ -106,13 +122,25 @@ public static class AuthorizationApi
             return TypedResults.Problem(title: "Provider unavailable.", detail: "The provider's token endpoint could not be reached; start the authorization again.", statusCode: StatusCodes.Status502BadGateway);
         }
 
+        // The account is whoever the provider says approved, not anything the caller said.
+        string account;
+        try
+        {
+            account = await providers.IdentifyAsync(pending.Provider, tokens, cancellationToken);
+        }
+        catch (ProviderUnavailableException)
+        {
+            TokenBrokerLog.CallbackRefused(logger, "the provider did not identify the user");
+            return TypedResults.Problem(title: "Provider unavailable.", detail: "The provider did not say whose account was authorized; start the authorization again.", statusCode: StatusCodes.Status502BadGateway);
+        }
+
         // A provider that does not echo the scopes granted them as requested.
         var granted = tokens.Scopes.Count > 0 ? tokens : tokens with { Scopes = pending.Scopes };
         BrokerConnection connection;
         try
         {
-            connection = await store.SaveConnectionAsync(pending.Provider, pending.Account, granted,
-                (saved, ct) => audit.WriteAsync(new AuditEntry(pending.Account, pending.Provider, "ConnectAccount", $"connection/{saved.Id}", null, AuditStatus.Succeeded), ct),
+            connection = await store.SaveConnectionAsync(pending.Provider, account, granted,
+                (saved, ct) => audit.WriteAsync(new AuditEntry(pending.RequestedBy, pending.Provider, "ConnectAccount", $"connection/{saved.Id}", null, AuditStatus.Succeeded), ct),
                 cancellationToken);
         }
         catch (HttpRequestException)

@@ -19,14 +19,15 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, TokenProtector 
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(new("DELETE FROM oauth_authorizations WHERE expires_at < now()"));
         var insert = new NpgsqlBatchCommand(
-            "INSERT INTO oauth_authorizations (state_hash, provider, account, scopes, protected_code_verifier, redirect_uri, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+            "INSERT INTO oauth_authorizations (state_hash, provider, login_hint, scopes, protected_code_verifier, redirect_uri, expires_at, requested_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
         insert.Parameters.Add(new() { Value = stateHash });
         insert.Parameters.Add(new() { Value = pending.Provider });
-        insert.Parameters.Add(new() { Value = pending.Account });
+        insert.Parameters.Add(new() { Value = (object?)pending.LoginHint ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         insert.Parameters.Add(new() { Value = pending.Scopes.ToArray() });
         insert.Parameters.Add(new() { Value = protector.Protect(pending.CodeVerifier) });
         insert.Parameters.Add(new() { Value = pending.RedirectUri });
         insert.Parameters.Add(new() { Value = expiresAt });
+        insert.Parameters.Add(new() { Value = pending.RequestedBy });
         batch.BatchCommands.Add(insert);
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -35,7 +36,7 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, TokenProtector 
     public async Task<PendingAuthorization?> TakeAuthorizationAsync(string stateHash, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "DELETE FROM oauth_authorizations WHERE state_hash = $1 RETURNING provider, account, scopes, protected_code_verifier, redirect_uri, expires_at > now()");
+            "DELETE FROM oauth_authorizations WHERE state_hash = $1 RETURNING provider, login_hint, scopes, protected_code_verifier, redirect_uri, expires_at > now(), requested_by");
         command.Parameters.Add(new() { Value = stateHash });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken) || !reader.GetBoolean(5))
@@ -43,8 +44,8 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, TokenProtector 
             return null;
         }
 
-        return new PendingAuthorization(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<string[]>(2),
-            protector.Unprotect(reader.GetString(3)), reader.GetString(4));
+        return new PendingAuthorization(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetFieldValue<string[]>(2),
+            protector.Unprotect(reader.GetString(3)), reader.GetString(4), reader.GetString(6));
     }
 
     /// <summary>

@@ -68,6 +68,7 @@ internal static class ApplicationServiceExtensions
         options.AuthorizeEndpoint ??= defaults.AuthorizeEndpoint;
         options.TokenEndpoint ??= defaults.TokenEndpoint;
         options.RevokeEndpoint ??= defaults.RevokeEndpoint;
+        options.UserEndpoint ??= defaults.UserEndpoint;
         options.ClientIdKey = options.ClientIdKey.Length > 0 ? options.ClientIdKey : defaults.ClientIdKey;
         options.ClientSecretKey = options.ClientSecretKey.Length > 0 ? options.ClientSecretKey : defaults.ClientSecretKey;
         options.ClientId = options.ClientId.Length > 0 ? options.ClientId : configuration[options.ClientIdKey] ?? "";

@@ -22,6 +22,54 @@ public sealed class OAuthProviderClient(HttpClient http, IOptionsMonitor<OAuthPr
     public Task<ProviderTokens> RefreshAsync(string provider, string refreshToken, CancellationToken cancellationToken) =>
         RequestTokensAsync(provider, [new("grant_type", "refresh_token"), new("refresh_token", refreshToken)], cancellationToken);
 
+    /// <summary>
+    /// Who the provider says the new token's user is: the account a connection records, never one a
+    /// caller typed. Google: Drive <c>about.user.emailAddress</c>; GitHub: <c>/user</c>'s <c>login</c>;
+    /// Slack: the token answer's <c>authed_user.id</c>.
+    /// </summary>
+    public async Task<string> IdentifyAsync(string provider, ProviderTokens tokens, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        var options = providers.Get(provider);
+        if (options.UserEndpoint is null)
+        {
+            return tokens.User is { Length: > 0 } named ? named : throw new ProviderUnavailableException(provider, "the token answer named no user");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, options.Resolve(options.UserEndpoint));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Integrations-TokenBroker", "1.0")); // GitHub refuses requests without one
+        JsonElement body;
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new ProviderUnavailableException(provider, $"user endpoint answered {(int)response.StatusCode}");
+            }
+
+            body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ProviderUnavailableException(provider, "user endpoint unreachable", ex);
+        }
+        catch (JsonException ex)
+        {
+            throw new ProviderUnavailableException(provider, "user endpoint answered something other than JSON", ex);
+        }
+
+        var account = provider switch
+        {
+            "google" => body.TryGetProperty("user", out var user) ? Text(user, "emailAddress") : null,
+            _ => Text(body, "login"),
+        };
+        return account is { Length: > 0 and <= 320 } && !account.Any(char.IsControl)
+            ? account
+            : throw new ProviderUnavailableException(provider, "the user endpoint named no account");
+    }
+
     /// <summary>Revokes the grant at the provider. A token the provider no longer knows counts as revoked.</summary>
     public async Task RevokeAsync(string provider, string accessToken, string? refreshToken, CancellationToken cancellationToken)
     {
@@ -102,7 +150,8 @@ public sealed class OAuthProviderClient(HttpClient http, IOptionsMonitor<OAuthPr
 
         var expiresIn = body.TryGetProperty("expires_in", out var seconds) && seconds.TryGetInt32(out var value) ? value : 3600;
         var scopes = (Text(body, "scope") ?? "").Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new ProviderTokens(accessToken, Text(body, "refresh_token"), time.GetUtcNow().AddSeconds(expiresIn), scopes);
+        var user = body.TryGetProperty("authed_user", out var authed) ? Text(authed, "id") : null;
+        return new ProviderTokens(accessToken, Text(body, "refresh_token"), time.GetUtcNow().AddSeconds(expiresIn), scopes, user);
     }
 
     /// <summary>GitHub and Slack name a dead grant differently; the broker treats them all as <c>invalid_grant</c>.</summary>

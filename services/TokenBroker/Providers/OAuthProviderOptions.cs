@@ -20,6 +20,12 @@ public sealed class OAuthProviderOptions
     /// <summary>The revoke endpoint (real default per provider).</summary>
     public Uri? RevokeEndpoint { get; set; }
 
+    /// <summary>
+    /// Where the broker asks who a new token's user is (real default per provider: Google Drive's
+    /// <c>about</c>, GitHub's <c>/user</c>). Null for Slack, whose token answer names the user.
+    /// </summary>
+    public Uri? UserEndpoint { get; set; }
+
     /// <summary>Stands in for the provider's host (the sandbox). Default: unset, the real endpoints.</summary>
     public Uri? BaseUrl { get; set; }
 
@@ -73,6 +79,7 @@ public sealed class OAuthProviderOptions
             AuthorizeEndpoint = new("https://accounts.google.com/o/oauth2/v2/auth"),
             TokenEndpoint = new("https://oauth2.googleapis.com/token"),
             RevokeEndpoint = new("https://oauth2.googleapis.com/revoke"),
+            UserEndpoint = new("https://www.googleapis.com/drive/v3/about?fields=user"),
             ClientIdKey = "GOOGLE_CLIENT_ID",
             ClientSecretKey = "GOOGLE_CLIENT_SECRET",
             DefaultScopes = ["https://www.googleapis.com/auth/drive.readonly"],
@@ -82,6 +89,7 @@ public sealed class OAuthProviderOptions
             AuthorizeEndpoint = new("https://github.com/login/oauth/authorize"),
             TokenEndpoint = new("https://github.com/login/oauth/access_token"),
             RevokeEndpoint = new("https://api.github.com/applications/{client_id}/token"),
+            UserEndpoint = new("https://api.github.com/user"),
             ClientIdKey = "GITHUB_CLIENT_ID",
             ClientSecretKey = "GITHUB_CLIENT_SECRET",
             DefaultScopes = ["read:user"],

@@ -30,26 +30,20 @@ public static class ConnectionsCommand
     private static Command Authorize(CliContext context)
     {
         var provider = new Argument<string>("provider") { Description = "google, github or slack." };
-        var account = new Option<string>("--account") { Description = "The account to connect (the login hint).", Required = true };
+        var loginHint = new Option<string?>("--login-hint", "--account") { Description = "The account the provider should suggest; the connection records the account that approves." };
         var scopes = new Option<string[]>("--scope") { Description = "A scope an action needs; repeat for more. Default: the provider's read-only scopes." };
-        var authorize = new Command("authorize", "Start connecting an account: prints the provider's consent URL to open in a browser.") { provider, account, scopes };
+        var authorize = new Command("authorize", "Start connecting an account: prints the provider's consent URL to open in a browser.") { provider, loginHint, scopes };
         context.SetAction(authorize, async (parse, cancellationToken) =>
         {
-            using var broker = context.Client(parse, "broker", handler: new HttpClientHandler { AllowAutoRedirect = false });
-            var query = $"account={Uri.EscapeDataString(parse.GetValue(account)!)}";
-            if (parse.GetValue(scopes) is { Length: > 0 } requested)
-            {
-                query += $"&scope={Uri.EscapeDataString(string.Join(' ', requested))}";
-            }
-
-            using var response = await broker.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"oauth/{Uri.EscapeDataString(parse.GetValue(provider)!)}/authorize?{query}"), cancellationToken);
-            var consent = response.Headers.Location
-                ?? throw new CliException(ExitCodes.Failure, $"The broker answered {(int)response.StatusCode} without a consent URL.");
-            var result = new { provider = parse.GetValue(provider), account = parse.GetValue(account), consentUrl = consent.AbsoluteUri };
+            using var broker = context.Client(parse, "broker");
+            var requested = parse.GetValue(scopes) is { Length: > 0 } given ? given : null;
+            var started = await new TokenBrokerClient(broker.Http).StartAuthorizationAsync(
+                new StartAuthorizationRequest(parse.GetValue(provider)!, requested, parse.GetValue(loginHint)), cancellationToken);
+            var result = new { provider = started.Provider, loginHint = parse.GetValue(loginHint), consentUrl = started.AuthorizeUrl.AbsoluteUri, expiresAt = started.ExpiresAt };
             context.Write(parse, result, output =>
             {
                 output.WriteLine(result.consentUrl);
-                context.Console.Error.WriteLine("Open this URL in a browser and approve; the broker stores the connection when the provider redirects back (valid 10 minutes).");
+                context.Console.Error.WriteLine($"Open this URL in a browser and approve; the broker stores the connection when the provider redirects back (once, until {Table.Time(started.ExpiresAt)}).");
             });
             return ExitCodes.Success;
         });
