@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
 using Integrations.Gate.Client;
+using Integrations.Worker.Connectors;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Worker.GitHub;
@@ -15,7 +16,8 @@ namespace Integrations.Worker.GitHub;
 /// issues. It runs on the factory's HttpClient pipeline (telemetry, trace propagation, standard
 /// resilience), which Octokit's own HTTP stack would bypass. After every answer it reports the
 /// <c>X-RateLimit-*</c> and <c>Retry-After</c> headers to the gate, so a spent window pauses every
-/// worker, and turns refusals into <see cref="GitHubApiException"/>.
+/// worker, and turns refusals into <see cref="GitHubApiException"/>. The token goes only to the
+/// configured API's origin: a paging link elsewhere stops the search (<see cref="RecoverySearchStoppedException"/>).
 /// </summary>
 public sealed class GitHubRestClient(HttpClient http, GateClient gate, IOptions<GitHubOptions> options)
 {
@@ -64,10 +66,27 @@ public sealed class GitHubRestClient(HttpClient http, GateClient gate, IOptions<
                 return found;
             }
 
-            next = updatedSince is null ? null : nextPage;
+            next = updatedSince is null || nextPage is null ? null : SameOrigin(nextPage);
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A <c>rel="next"</c> link is followed, with the token, only on the configured API's own
+    /// scheme, host and port: a <c>Link</c> header naming any other origin (a compromised proxy, a
+    /// mirror, a typo in GitHub Enterprise's configuration) would otherwise receive the token.
+    /// </summary>
+    private string SameOrigin(string link)
+    {
+        var api = options.Value.BaseUrl;
+        if (!Uri.TryCreate(api, link, out var target)
+            || Uri.Compare(target, api, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+        {
+            throw new RecoverySearchStoppedException(Provider, "a Link header named a next page on another origin than the configured API, which is not sent the token");
+        }
+
+        return target.AbsoluteUri;
     }
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
