@@ -3,13 +3,15 @@ using System.Text;
 using Integrations.Gate.Client;
 using Integrations.Worker.Connectors;
 using Integrations.Worker.GitHub;
+using Integrations.Worker.Slack;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Services.Tests;
 
 /// <summary>
 /// The worker's recovery searches (is the issue or message an earlier attempt may have made already
-/// there?) against scripted providers: they send the token only to the configured API's origin.
+/// there?) against scripted providers: they send the token only to the configured API's origin, and
+/// a provider that pages forever, or in a circle, stops the search with a retryable error.
 /// </summary>
 public sealed class RecoverySearchTests
 {
@@ -50,10 +52,76 @@ public sealed class RecoverySearchTests
         Assert.All(provider.Requests, r => Assert.Equal($"Bearer {Token}", r.Authorization));
     }
 
+    [Fact]
+    public async Task AnIssueSearchSentBackToAPageItReadStops()
+    {
+        var provider = new ScriptedProvider(_ => GitHubPage("[]", "http://github.test:8080/api/repos/acme/app/issues?page=2"));
+        var github = GitHub(provider);
+
+        var stopped = await Assert.ThrowsAsync<RecoverySearchStoppedException>(() =>
+            github.FindIssueAsync("acme/app", ["support"], _ => false, s_since, CancellationToken.None));
+
+        Assert.Equal(2, provider.Requests.Count);
+        Assert.Contains("already read", stopped.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnIssueSearchStopsAtThePageCap()
+    {
+        var page = 1;
+        var provider = new ScriptedProvider(_ => GitHubPage("[]", $"http://github.test:8080/api/repos/acme/app/issues?page={++page}"));
+        var github = GitHub(provider, maxSearchPages: 5);
+
+        var stopped = await Assert.ThrowsAsync<RecoverySearchStoppedException>(() =>
+            github.FindIssueAsync("acme/app", ["support"], _ => false, s_since, CancellationToken.None));
+
+        Assert.Equal(5, provider.Requests.Count);
+        Assert.Contains("MaxSearchPages", stopped.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AHistorySearchHandedTheSameCursorForeverStops()
+    {
+        var provider = new ScriptedProvider(_ => SlackHistory("dXNlcjpVMEc5V0ZYTlo="));
+        var slack = Slack(provider);
+
+        var stopped = await Assert.ThrowsAsync<RecoverySearchStoppedException>(() =>
+            slack.FindMessageAsync("C0RECOVERY", "slack:key:send_message", s_since, CancellationToken.None));
+
+        Assert.Equal(2, provider.Requests.Count);
+        Assert.Contains("cursor", stopped.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AHistorySearchStopsAtThePageCap()
+    {
+        var page = 0;
+        var provider = new ScriptedProvider(_ => SlackHistory($"cursor-{++page}"));
+        var slack = Slack(provider, maxSearchPages: 5);
+
+        var stopped = await Assert.ThrowsAsync<RecoverySearchStoppedException>(() =>
+            slack.FindMessageAsync("C0RECOVERY", "slack:key:send_message", s_since, CancellationToken.None));
+
+        Assert.Equal(5, provider.Requests.Count);
+        Assert.Contains("MaxSearchPages", stopped.Message, StringComparison.Ordinal);
+    }
+
+    private static SlackWebApiClient Slack(ScriptedProvider provider, int maxSearchPages = 50)
+    {
+        var options = new SlackOptions { BaseUrl = new Uri("http://slack.test/api/"), BotToken = "xoxb-recovery-search-test-token", MaxSearchPages = maxSearchPages };
+        return new SlackWebApiClient(new HttpClient(provider) { BaseAddress = options.BaseUrl }, Options.Create(options));
+    }
+
+    /// <summary>A page of <c>conversations.history</c> with no matching message and more to come after <paramref name="cursor"/>.</summary>
+    private static HttpResponseMessage SlackHistory(string cursor) => new(HttpStatusCode.OK)
+    {
+        Content = new StringContent($$$"""{"ok":true,"messages":[{"ts":"1.000001"}],"has_more":true,"response_metadata":{"next_cursor":"{{{cursor}}}"}}""", Encoding.UTF8, "application/json"),
+    };
+
     private static GitHubRestClient GitHub(ScriptedProvider provider, int maxSearchPages = 50) => new(
         new HttpClient(provider) { BaseAddress = s_gitHub },
         new GateClient(new HttpClient(new GateStub()) { BaseAddress = new Uri("http://gate.test/") }),
-        Options.Create(new GitHubOptions { BaseUrl = s_gitHub, Token = Token }));
+        Options.Create(new GitHubOptions { BaseUrl = s_gitHub, Token = Token, MaxSearchPages = maxSearchPages }));
 
     private static HttpResponseMessage GitHubPage(string json, string? next)
     {

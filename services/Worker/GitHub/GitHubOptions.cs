@@ -18,4 +18,11 @@ public sealed class GitHubOptions
     /// <summary>The rate budget this token spends in the gate. Default <c>app</c>.</summary>
     [Required]
     public string Connection { get; set; } = "app";
+
+    /// <summary>
+    /// The most pages (100 issues each) one recovery search reads before it stops and the attempt is
+    /// retried later (<c>Providers:GitHub:MaxSearchPages</c>). Default 50.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxSearchPages { get; set; } = 50;
 }

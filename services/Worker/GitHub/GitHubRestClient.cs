@@ -46,8 +46,10 @@ public sealed class GitHubRestClient(HttpClient http, GateClient gate, IOptions<
     /// <summary>
     /// The newest issue carrying every one of <paramref name="labels"/>, open or closed, that
     /// <paramref name="match"/> accepts, or null. With <paramref name="updatedSince"/>, every issue
-    /// updated since then is read, page by page through the
-    /// <c>Link</c> header, however many there are; without it, only the newest 100.
+    /// updated since then is read, page by page through the <c>Link</c> header, up to
+    /// <see cref="GitHubOptions.MaxSearchPages"/>; without it, only the newest 100. A search that
+    /// reaches the cap, or is sent back to a page it already read, stops with a
+    /// <see cref="RecoverySearchStoppedException"/> rather than loop: the attempt is retried later.
     /// </summary>
     public async Task<GitHubIssue?> FindIssueAsync(
         string repository, IReadOnlyList<string> labels, Func<GitHubIssue, bool> match, DateTimeOffset? updatedSince, CancellationToken cancellationToken)
@@ -58,6 +60,7 @@ public sealed class GitHubRestClient(HttpClient http, GateClient gate, IOptions<
             next += $"&since={Uri.EscapeDataString(since.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture))}";
         }
 
+        var read = new HashSet<string>(StringComparer.Ordinal);
         while (next is not null)
         {
             var (issues, nextPage) = await SendPageAsync<List<GitHubIssue>>(HttpMethod.Get, next, null, cancellationToken);
@@ -66,7 +69,17 @@ public sealed class GitHubRestClient(HttpClient http, GateClient gate, IOptions<
                 return found;
             }
 
+            read.Add(new Uri(options.Value.BaseUrl, next).AbsoluteUri);
             next = updatedSince is null || nextPage is null ? null : SameOrigin(nextPage);
+            if (next is not null && read.Contains(next))
+            {
+                throw new RecoverySearchStoppedException(Provider, "the Link header named a page already read");
+            }
+
+            if (next is not null && read.Count >= options.Value.MaxSearchPages)
+            {
+                throw new RecoverySearchStoppedException(Provider, $"the issue search read {read.Count} pages (Providers:GitHub:MaxSearchPages) without an answer");
+            }
         }
 
         return null;

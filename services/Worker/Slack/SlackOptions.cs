@@ -21,4 +21,11 @@ public sealed class SlackOptions
 
     /// <summary>The incoming webhook URL from <c>SLACK_WEBHOOK_URL</c>; optional.</summary>
     public string? IncomingWebhookUrl { get; set; }
+
+    /// <summary>
+    /// The most pages (200 messages each) one recovery search of a channel's history reads before it
+    /// stops and the attempt is retried later (<c>Providers:Slack:MaxSearchPages</c>). Default 50.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxSearchPages { get; set; } = 50;
 }

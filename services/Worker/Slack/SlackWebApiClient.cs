@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
+using Integrations.Worker.Connectors;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Worker.Slack;
@@ -19,6 +20,8 @@ namespace Integrations.Worker.Slack;
 /// </summary>
 public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> options)
 {
+    private const string Provider = "slack";
+
     private static readonly HashSet<string> s_transientErrors = new(StringComparer.Ordinal)
     {
         "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout",
@@ -39,8 +42,10 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
     /// <summary>
     /// The <c>ts</c> of a message in <paramref name="channel"/> whose metadata carries
     /// <paramref name="effectKey"/>, or null (<c>conversations.history</c> with metadata; needs <c>channels:history</c>).
-    /// With <paramref name="postedAfter"/>, every message since then is
-    /// searched, page by page, however busy the channel; without it, only the latest 200.
+    /// With <paramref name="postedAfter"/>, every message since then is searched, page by page, up to
+    /// <see cref="SlackOptions.MaxSearchPages"/>; without it, only the latest 200. A search that
+    /// reaches the cap, or is handed a cursor it already used, stops with a
+    /// <see cref="RecoverySearchStoppedException"/> rather than loop: the attempt is retried later.
     /// </summary>
     public async Task<string?> FindMessageAsync(string channel, string effectKey, DateTimeOffset? postedAfter, CancellationToken cancellationToken)
     {
@@ -51,10 +56,13 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
         }
 
         string? cursor = null;
-        do
+        var pages = 0;
+        var cursors = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
         {
             var body = await CallAsync<HistoryResponse>(HttpMethod.Get,
                 cursor is null ? query : $"{query}&cursor={Uri.EscapeDataString(cursor)}", null, cancellationToken);
+            pages++;
             var found = body.Messages?.FirstOrDefault(m => m.Metadata?.EventType == EffectEventType && m.Metadata.Payload?.IdempotencyKey == effectKey);
             if (found is not null)
             {
@@ -62,8 +70,21 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
             }
 
             cursor = body.HasMore ? body.ResponseMetadata?.NextCursor : null;
+            if (postedAfter is null || string.IsNullOrEmpty(cursor))
+            {
+                break;
+            }
+
+            if (!cursors.Add(cursor))
+            {
+                throw new RecoverySearchStoppedException(Provider, "conversations.history returned a cursor it had already returned");
+            }
+
+            if (pages >= options.Value.MaxSearchPages)
+            {
+                throw new RecoverySearchStoppedException(Provider, $"the history search read {pages} pages (Providers:Slack:MaxSearchPages) without an answer");
+            }
         }
-        while (postedAfter is not null && !string.IsNullOrEmpty(cursor));
 
         return null;
     }
