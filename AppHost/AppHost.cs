@@ -50,7 +50,7 @@ var sandbox = settings.IsSandbox
         .WithHttpHealthCheck("/health")
     : null;
 
-// OAuth connections for the other services; its API needs the broker key, except authorize and callback.
+// OAuth connections for the other services; its API needs the broker key, except the OAuth callback.
 var broker = builder.AddProject<Projects.TokenBroker>("broker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
     .WithReference(audit).WithEnvironment("Audit__ApiKey", auditApiKey)
@@ -71,4 +71,5 @@ builder.AddProject<Projects.Worker>("worker")
     .WithProviders(sandbox)
     .WithHttpHealthCheck("/health");
 
+builder.WithTraceSampleRatio();
 builder.Build().Run();

@@ -94,6 +94,10 @@ public static class Extensions
             })
             .WithTracing(tracing =>
             {
+                var ratio = TraceSampling.ParseRatio(builder.Configuration[TraceSampling.RatioKey])
+                    ?? throw new InvalidOperationException($"{TraceSampling.RatioKey} must be a number from 0 to 1.");
+                // Before the exporter (added below), so a failed span is marked for export before it is batched.
+                tracing.AddTraceSampling(ratio);
                 tracing.AddSource(builder.Environment.ApplicationName)
                     .AddSource(TelemetryPrefix + "*")
                     .AddAspNetCoreInstrumentation(options =>

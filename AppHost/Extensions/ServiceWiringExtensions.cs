@@ -37,4 +37,23 @@ public static class ServiceWiringExtensions
             .WithReference(sandbox)
             .WaitFor(sandbox);
     }
+
+    /// <summary>
+    /// Every service samples traces at the ratio <c>TELEMETRY_TRACE_SAMPLE_RATIO</c> sets (environment or
+    /// <c>.env</c>; 0 to 1, default 1: every trace). Failed spans are exported at any ratio. Call it
+    /// after the last project is added.
+    /// </summary>
+    public static IDistributedApplicationBuilder WithTraceSampleRatio(this IDistributedApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Configuration["TELEMETRY_TRACE_SAMPLE_RATIO"] is { Length: > 0 } ratio)
+        {
+            foreach (var project in builder.Resources.OfType<ProjectResource>())
+            {
+                project.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables["Telemetry__TraceSampleRatio"] = ratio));
+            }
+        }
+
+        return builder;
+    }
 }

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+
+namespace Integrations.Services.Tests;
+
+/// <summary>
+/// Trace sampling as every service configures it: a trace is kept or dropped whole by its root's
+/// decision, and a span that fails is exported whatever the ratio.
+/// </summary>
+public sealed class TraceSamplingTests
+{
+    [Fact]
+    public void WithNothingSampledOnlyFailedSpansAreExported()
+    {
+        using var source = new ActivitySource($"sampling-{Guid.NewGuid():N}");
+        var exported = new List<Activity>();
+        using (var provider = Sdk.CreateTracerProviderBuilder().AddSource(source.Name).AddTraceSampling(0).AddInMemoryExporter(exported).Build())
+        {
+            using (var delivery = source.StartActivity("delivery"))
+            {
+                using (source.StartActivity("gate begin"))
+                {
+                }
+
+                using var failed = source.StartActivity("slack chat.postMessage");
+                failed!.SetStatus(ActivityStatusCode.Error, "502");
+            }
+        }
+
+        Assert.Equal(["slack chat.postMessage"], exported.Select(a => a.DisplayName));
+    }
+
+    [Fact]
+    public void ASampledRootKeepsItsWholeTraceAndAnUnsampledOneDropsIt()
+    {
+        using var source = new ActivitySource($"sampling-{Guid.NewGuid():N}");
+        var exported = new List<Activity>();
+        using (var provider = Sdk.CreateTracerProviderBuilder().AddSource(source.Name).AddTraceSampling(0.5).AddInMemoryExporter(exported).Build())
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                using var root = source.StartActivity("receive");
+                using var child = source.StartActivity("store");
+            }
+        }
+
+        // Every exported child has its root exported too, and the ratio is roughly kept.
+        var roots = exported.Where(a => a.DisplayName == "receive").Select(a => a.TraceId).ToHashSet();
+        var children = exported.Where(a => a.DisplayName == "store").Select(a => a.TraceId).ToHashSet();
+        Assert.Equal(roots, children);
+        Assert.InRange(roots.Count, 50, 150);
+    }
+
+    [Fact]
+    public void ARatioOfOneExportsEverything()
+    {
+        using var source = new ActivitySource($"sampling-{Guid.NewGuid():N}");
+        var exported = new List<Activity>();
+        using (var provider = Sdk.CreateTracerProviderBuilder().AddSource(source.Name).AddTraceSampling(1).AddInMemoryExporter(exported).Build())
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                using var root = source.StartActivity("receive");
+            }
+        }
+
+        Assert.Equal(20, exported.Count);
+    }
+
+    [Theory]
+    [InlineData(null, 1.0)]
+    [InlineData("0.1", 0.1)]
+    [InlineData("0", 0.0)]
+    [InlineData("1.5", null)]
+    [InlineData("-0.1", null)]
+    [InlineData("ten percent", null)]
+    public void TheRatioIsANumberFromZeroToOne(string? configured, double? expected) =>
+        Assert.Equal(expected, TraceSampling.ParseRatio(configured));
+}
