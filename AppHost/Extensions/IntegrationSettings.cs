@@ -27,7 +27,6 @@ public sealed class IntegrationSettings
         "SLACK_WEBHOOK_URL",
         "GOOGLE_CLIENT_ID",
         "GOOGLE_CLIENT_SECRET",
-        "SAAS_API_TOKEN",
     ];
 
     private readonly Dictionary<string, IResourceBuilder<ParameterResource>> _parameters;

@@ -15,7 +15,6 @@ public sealed class ResilienceStack : IAsyncLifetime
 {
     public const string SlackBotToken = "xoxb-resilience-bot-token-5f1e0c2a";
     public const string GitHubToken = "ghp_resilienceGitHubToken0123456789ab";
-    public const string SaasApiToken = "resilience-saas-api-token-71c4";
     public const string SlackWebhookToken = "resilience-hook-token-0042";
     /// <summary>The secret of <c>fuzz</c>, the Standard Webhooks source that bad-input generation targets.</summary>
     public const string FuzzWebhookSecret = "whsec_cmVzaWxpZW5jZS1mdXp6LXNvdXJjZS1rZXktMDE=";
@@ -57,7 +56,6 @@ public sealed class ResilienceStack : IAsyncLifetime
         ["SLACK_BOT_TOKEN"] = SlackBotToken,
         ["STRIPE_SECRET_KEY"] = StackFixture.StripeSecretKey,
         ["GITHUB_TOKEN"] = GitHubToken,
-        ["SAAS_API_TOKEN"] = SaasApiToken,
         ["SLACK_WEBHOOK_URL token"] = SlackWebhookToken,
     };
 
@@ -67,7 +65,6 @@ public sealed class ResilienceStack : IAsyncLifetime
                 .. StackFixture.Arguments,
                 $"SLACK_BOT_TOKEN={SlackBotToken}",
                 $"GITHUB_TOKEN={GitHubToken}",
-                $"SAAS_API_TOKEN={SaasApiToken}",
                 $"SLACK_WEBHOOK_URL=/slack/services/T00SANDBOX/B00SANDBOX/{SlackWebhookToken}",
             ],
             Configure,
