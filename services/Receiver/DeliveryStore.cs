@@ -24,7 +24,10 @@ namespace Integrations.Receiver;
 /// 2,000/s PostgreSQL ran about a fifth fewer insert transactions and used about a tenth less CPU
 /// per delivery, and at full load the receiver accepted about a sixth more per second, with p99 no
 /// worse (docs/benchmarks.md, "Receiver"). If the batch fails, every caller in it gets the exception and
-/// answers 503, so the provider retries: nothing is acknowledged that was not stored.
+/// answers 503, so the provider retries: nothing is acknowledged that was not stored. The exception is
+/// a value PostgreSQL refuses (SQLSTATE class 22, e.g. a NUL in <c>text</c> or <c>jsonb</c>, which the
+/// receiver already refuses up front): then each row of the batch is written alone, the others are
+/// stored, and the bad one's caller gets <see cref="DeliveryRefusedException"/> and answers 400.
 /// </para>
 /// </summary>
 public sealed class DeliveryStore(NpgsqlDataSource dataSource, DeliveryAnnouncer announcer, ILogger<DeliveryStore> logger) : BackgroundService
@@ -125,6 +128,21 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource, DeliveryAnnouncer
                 pending.Result.TrySetResult(isNew ? new StoreResult(id, Duplicate: false) : new StoreResult(null, Duplicate: true));
             }
         }
+        catch (PostgresException ex) when (IsRefusedValue(ex) && batch.Count > 1)
+        {
+            // One row's value (a NUL in text or jsonb, say) fails the statement: each row is written
+            // alone, so the others are stored and only the bad one is refused.
+            ReceiverLog.BatchValueRefused(logger, batch.Count, ex.SqlState);
+            foreach (var pending in batch)
+            {
+                await WriteBatchAsync([pending]);
+            }
+        }
+        catch (PostgresException ex) when (IsRefusedValue(ex))
+        {
+            ReceiverLog.DeliveryValueRefused(logger, batch[0].Delivery.Provider, ex.SqlState);
+            batch[0].Result.TrySetException(new DeliveryRefusedException(ex));
+        }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
         {
             ReceiverLog.StoreFailed(logger, batch.Count, ex);
@@ -134,6 +152,9 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource, DeliveryAnnouncer
             }
         }
     }
+
+    /// <summary>PostgreSQL's class 22, data exception: a value of the row, not the database, is at fault.</summary>
+    private static bool IsRefusedValue(PostgresException ex) => ex.SqlState.StartsWith("22", StringComparison.Ordinal);
 
     private async Task<Dictionary<(string, string), long>> InsertAsync(List<Pending> batch)
     {
@@ -174,6 +195,10 @@ public sealed record InboundDelivery(
     byte[] Body);
 
 public sealed record StoreResult(long? Id, bool Duplicate);
+
+/// <summary>PostgreSQL refused a value of this delivery (not the database's fault): the caller answers 400, never stores it.</summary>
+public sealed class DeliveryRefusedException(PostgresException innerException)
+    : Exception($"PostgreSQL refused a value of the delivery ({innerException.SqlState}); it was not stored.", innerException);
 
 /// <summary>The delivery could not be stored; the caller must not acknowledge it.</summary>
 public sealed class StorageUnavailableException(Exception innerException)

@@ -16,4 +16,10 @@ internal static partial class ReceiverLog
 
     [LoggerMessage(5, LogLevel.Warning, "Announcing new deliveries to the workers failed; they find them at their next poll")]
     public static partial void AnnounceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Warning, "PostgreSQL refused a value in a batch of {Count} deliveries ({SqlState}); writing each alone")]
+    public static partial void BatchValueRefused(ILogger logger, int count, string sqlState);
+
+    [LoggerMessage(7, LogLevel.Warning, "PostgreSQL refused a value of a {Provider} delivery ({SqlState}); it is refused with 400")]
+    public static partial void DeliveryValueRefused(ILogger logger, string provider, string sqlState);
 }

@@ -195,6 +195,55 @@ public sealed class InboundWebhookTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task ANulCharacterRefusesItsOwnDeliveryWith400AndTheOthersInItsBatchAreStored()
+    {
+        var run = Guid.NewGuid().ToString("N");
+        // PostgreSQL refuses NUL in text and jsonb. Both are signed correctly: one has it in a JSON
+        // string of the body, the other in the id Stripe's scheme reads from the body.
+        var nulBody = Encoding.UTF8.GetBytes("{\"zen\":\"nul \\u0000 here\",\"hook_id\":1}");
+        var nulBodyId = $"nul-body-{run}";
+        var nulIdPrefix = $"evt_nul_{run}";
+        var nulId = Webhooks.StripeCustomerUpdated(nulIdPrefix + "\\u0000", $"cus_{run}", "nul@example.com", Webhooks.Now);
+        var goodIds = Enumerable.Range(0, 12).Select(i => $"nul-batch-{run}-{i}").ToArray();
+        var ping = Encoding.UTF8.GetBytes("{\"zen\":\"Keep it logically awesome.\",\"hook_id\":1}");
+        var pingSignature = GitHubDelivery.Sign(ping, StackFixture.GitHubWebhookSecret);
+        using var receiver = stack.App.CreateHttpClient("receiver");
+
+        async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> request)
+        {
+            using var message = request();
+            return await receiver.SendAsync(message);
+        }
+
+        var goods = goodIds.Select(id => SendAsync(() => GitHubDelivery.Request(ping, id, pingSignature, "ping"))).ToList();
+        var badBody = SendAsync(() => GitHubDelivery.Request(nulBody, nulBodyId, GitHubDelivery.Sign(nulBody, StackFixture.GitHubWebhookSecret), "ping"));
+        var badId = SendAsync(() => Webhooks.Stripe(nulId, StackFixture.StripeWebhookSecret));
+        var answers = await Task.WhenAll([.. goods, badBody, badId]);
+
+        try
+        {
+            Assert.All(answers[..goodIds.Length], r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+            foreach (var refused in new[] { answers[^2], answers[^1] })
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+                Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+                Assert.Contains("NUL", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            Assert.Equal(goodIds.Length, await stack.ScalarAsync("integrationsdb", "SELECT count(*) FROM deliveries WHERE delivery_id LIKE $1", $"nul-batch-{run}-%"));
+            Assert.Equal(0, await stack.ScalarAsync("integrationsdb",
+                "SELECT count(*) FROM deliveries WHERE delivery_id = $1 OR delivery_id LIKE $2", nulBodyId, nulIdPrefix + "%"));
+        }
+        finally
+        {
+            foreach (var answer in answers)
+            {
+                answer.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task DeliveryStateIsQueryableAndUnknownDeliveriesAreNotFound()
     {
         using var receiver = stack.CreateReceiverAdminClient();

@@ -11,7 +11,8 @@ namespace Integrations.Receiver.Apis;
 /// <c>POST /webhooks/{source}</c>. The order is the contract: unknown source 404, wrong content
 /// type 415, missing or malformed headers 400, body over the source's limit 413 (503 when too many
 /// large bodies are arriving at once, see <see cref="RawBodyReader"/>), bad signature or
-/// stale timestamp 401, valid signature over something that is not a JSON event 400. Only then is
+/// stale timestamp 401, valid signature over something that is not a JSON event 400, a NUL character
+/// in the id, event type, a stored header or a JSON string of the body 400. Only then is
 /// the delivery stored (committed) and 202 returned; a repeat gets 200 with <c>duplicate: true</c>.
 /// Every refusal is problem details and never echoes a secret or an expected signature.
 /// </summary>
@@ -113,10 +114,26 @@ public static class WebhooksApi
             }
         }
 
+        // PostgreSQL refuses NUL in text and jsonb: refused here, it cannot fail the batch it would share.
+        if (delivery.DeliveryId.Contains('\0', StringComparison.Ordinal) || delivery.EventType.Contains('\0', StringComparison.Ordinal)
+            || headers.Values.Any(v => v.Contains('\0', StringComparison.Ordinal)))
+        {
+            return Problem(Rejection.NulCharacter("id, event type or a header"));
+        }
+
+        if (JsonBody.HoldsNul(body))
+        {
+            return Problem(Rejection.NulCharacter("body"));
+        }
+
         StoreResult stored;
         try
         {
             stored = await store.StoreAsync(new InboundDelivery(provider, delivery.DeliveryId, delivery.EventType, headers, body), cancellationToken);
+        }
+        catch (DeliveryRefusedException refused)
+        {
+            return Problem(new Rejection(StatusCodes.Status400BadRequest, "Delivery refused by the store.", refused.Message));
         }
         catch (StorageUnavailableException)
         {

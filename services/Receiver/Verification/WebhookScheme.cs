@@ -35,6 +35,8 @@ public sealed record Rejection(int Status, string Title, string Detail)
 
     public static Rejection StaleTimestamp(TimeSpan tolerance) => new(StatusCodes.Status401Unauthorized, "Stale or future timestamp.", $"The delivery's timestamp is more than {tolerance.TotalSeconds:F0} s from now.");
 
+    public static Rejection NulCharacter(string where) => new(StatusCodes.Status400BadRequest, "NUL character.", $"The delivery's {where} holds a NUL character (\\u0000), which is never stored.");
+
     public static Rejection NotJson(string detail = "The signature is valid but the body is not a JSON document.") => new(StatusCodes.Status400BadRequest, "Body is not valid JSON.", detail);
 }
 
