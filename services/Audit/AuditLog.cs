@@ -16,4 +16,7 @@ internal static partial class AuditLog
 
     [LoggerMessage(5, LogLevel.Information, "An operator signed in to the audit page")]
     public static partial void SignedIn(ILogger logger);
+
+    [LoggerMessage(6, LogLevel.Warning, "A sign-in to the audit page was refused: too many attempts from one address")]
+    public static partial void SignInRateLimited(ILogger logger);
 }

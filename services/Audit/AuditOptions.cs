@@ -32,7 +32,14 @@ public sealed class AuditOptions
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 10_000;
 
-
     /// <summary>How long a chain verification shown on the audit page is reused. Default 10 seconds.</summary>
     public TimeSpan PageVerificationMaxAge { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Sign-in attempts (POSTs of the form) one client address may make per <see cref="SignInWindow"/> (<c>Audit:SignInLimit</c>). Default 10.</summary>
+    [Range(1, 10_000)]
+    public int SignInLimit { get; set; } = 10;
+
+    /// <summary>The fixed window <see cref="SignInLimit"/> counts in (<c>Audit:SignInWindow</c>). Default one minute.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
 }

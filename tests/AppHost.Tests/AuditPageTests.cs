@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
@@ -83,5 +84,59 @@ public sealed class AuditPageTests(StackFixture stack)
         using var anonymous = stack.App.CreateHttpClient("audit");
         using var tail = await anonymous.GetAsync("/audit?handler=Rows&after=0");
         Assert.DoesNotContain(actor, await tail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignInAttemptsBeyondTheLimitGet429WithRetryAfter()
+    {
+        const int limit = 10; // Audit:SignInLimit's default
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+        {
+            BaseAddress = stack.App.GetEndpoint("audit", "http"),
+            Timeout = StackFixture.StepTimeout,
+        };
+        var form = await browser.GetStringAsync("/audit/login");
+        var antiforgery = Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(antiforgery);
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? refused = null;
+        for (var attempt = 0; attempt < 3 * limit && refused is null; attempt++)
+        {
+            var response = await browser.PostAsync("/audit/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Key"] = $"guess-{attempt}",
+                ["__RequestVerificationToken"] = antiforgery,
+            }));
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                refused = response;
+            }
+            else
+            {
+                response.Dispose();
+            }
+        }
+
+        using (refused)
+        {
+            Assert.NotNull(refused);
+            Assert.All(statuses.Take(limit), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+            var retryAfter = refused.Headers.RetryAfter?.Delta;
+            Assert.InRange(retryAfter ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), StackFixture.SignInWindow);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("Too many sign-in attempts", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            // The budget comes back after Retry-After, for the next test's sign-in too.
+            await Task.Delay(retryAfter!.Value + TimeSpan.FromMilliseconds(500));
+        }
+
+        using var again = await browser.PostAsync("/audit/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Key"] = StackFixture.AuditAdminKey,
+            ["__RequestVerificationToken"] = antiforgery,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
     }
 }

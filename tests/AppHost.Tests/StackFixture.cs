@@ -48,6 +48,9 @@ public sealed class StackFixture : IAsyncLifetime
     /// </summary>
     public const string BrokerReplica = "broker-replica";
 
+    /// <summary>The audit page's sign-in rate-limit window in the test stack (the default is a minute).</summary>
+    public static readonly TimeSpan SignInWindow = TimeSpan.FromSeconds(5);
+
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
 
@@ -93,6 +96,9 @@ public sealed class StackFixture : IAsyncLifetime
             .WithEnvironment("Receiver__Sources__acme__Secrets__0", AcmeWebhookSecret)
             .WithEnvironment("Receiver__Sources__support__Scheme", "standard")
             .WithEnvironment("Receiver__Sources__support__Secrets__0", SupportWebhookSecret);
+        // A short sign-in window, so the test that spends it waits seconds, not a minute, before the next sign-in.
+        builder.CreateResourceBuilder<ProjectResource>("audit")
+            .WithEnvironment("Audit__SignInWindow", SignInWindow.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         IResourceBuilder<ProjectResource>[] oauthServices =
         [
             builder.CreateResourceBuilder<ProjectResource>("broker"),

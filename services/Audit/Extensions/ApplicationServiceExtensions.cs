@@ -1,5 +1,6 @@
 using Integrations.Audit;
 using Integrations.Audit.Chain;
+using Integrations.Audit.Pages;
 using Integrations.Audit.Writing;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
@@ -38,6 +39,7 @@ internal static class ApplicationServiceExtensions
                 options.SlidingExpiration = true;
             });
         builder.Services.AddAuthorization();
+        builder.Services.AddSignInRateLimit();
         builder.Services.AddRazorPages(options =>
         {
             options.Conventions.AuthorizeFolder("/");

@@ -5,11 +5,16 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Audit.Pages;
 
-/// <summary>Signs an operator in with the admin key (compared in constant time, never logged) and sets the auth cookie.</summary>
+/// <summary>
+/// Signs an operator in with the admin key (compared in constant time, never logged) and sets the
+/// auth cookie. Attempts are rate limited per client address (<see cref="SignInRateLimit"/>).
+/// </summary>
+[EnableRateLimiting(SignInRateLimit.PolicyName)]
 public sealed class LoginModel(IOptionsMonitor<AuditOptions> options, ILogger<LoginModel> logger) : PageModel
 {
     [BindProperty(SupportsGet = true)]
