@@ -69,6 +69,7 @@ builder.AddProject<Projects.Worker>("worker")
     .WithEnvironment("Worker__AdminApiKey", workerAdminKey)
     .WithQueueCommands(workerAdminKey)
     .WithProviders(sandbox)
+    .WithSandboxTriage(sandbox)
     .WithHttpHealthCheck("/health");
 
 builder.WithTraceSampleRatio();

@@ -56,4 +56,28 @@ public static class ServiceWiringExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// In sandbox mode, what a queued support triage run may touch (<c>Triage:Allowed*</c>): the help
+    /// desk's Google account, the sandbox's two support exports and the repository its tickets go to.
+    /// In live mode nothing is set: the lists are empty, and no queued run goes ahead until an operator
+    /// configures them.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithSandboxTriage(
+        this IResourceBuilder<ProjectResource> worker, IResourceBuilder<ProjectResource>? sandbox)
+    {
+        if (sandbox is null)
+        {
+            return worker;
+        }
+
+        return worker
+            .WithEnvironment("Triage__AllowedConnections__0", SandboxHelpDeskAccount)
+            .WithEnvironment("Triage__AllowedFiles__0", "1SupportHelpDeskSandbox2026")
+            .WithEnvironment("Triage__AllowedFiles__1", "1SupportExportSandbox2026")
+            .WithEnvironment("Triage__AllowedRepositories__0", "acme/support-queued");
+    }
+
+    /// <summary>The Google account the sandbox's help desk connects with; the only one its queued triage runs may read with.</summary>
+    public const string SandboxHelpDeskAccount = "helpdesk@example.com";
 }

@@ -15,6 +15,9 @@ public sealed class SupportTriageFlowTests(StackFixture stack)
     private const string SupportFile = "1SupportExportSandbox2026";
     /// <summary>The sandbox's second export, with the same rows: queued runs file their own tickets.</summary>
     private const string HelpDeskFile = "1SupportHelpDeskSandbox2026";
+    /// <summary>The account, file and repository the AppHost allow-lists for queued runs in sandbox mode.</summary>
+    private const string HelpDeskAccount = Integrations.AppHost.ServiceWiringExtensions.SandboxHelpDeskAccount;
+    private const string QueuedRepository = "acme/support-queued";
 
     [Fact]
     public async Task EngineeringRowsBecomeLabelledIssuesOnceEvenWhenRunTwice()
@@ -72,9 +75,9 @@ public sealed class SupportTriageFlowTests(StackFixture stack)
     [Fact]
     public async Task ASignedSupportExportDeliveryRunsTriageThroughTheQueue()
     {
-        var connectionId = (await new BrokerFlow(stack).ConnectAsync(BrokerFlow.NewAccount(), BrokerFlow.DriveReadOnly)).GetProperty("id").GetGuid();
+        var connectionId = (await new BrokerFlow(stack).ConnectAsync(HelpDeskAccount, BrokerFlow.DriveReadOnly)).GetProperty("id").GetGuid();
         var deliveryId = $"msg_{Guid.NewGuid():N}";
-        var body = SupportExportUpdated(new { connectionId, fileId = HelpDeskFile, repository = "acme/support-queued" });
+        var body = SupportExportUpdated(new { connectionId, fileId = HelpDeskFile, repository = QueuedRepository });
         using var receiver = stack.App.CreateHttpClient("receiver");
 
         using var response = await receiver.SendAsync(Webhooks.Standard("support", deliveryId, body, StackFixture.SupportWebhookSecret));
@@ -112,6 +115,32 @@ public sealed class SupportTriageFlowTests(StackFixture stack)
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var dead = await stack.WaitForDeadLetterAsync("support", deliveryId);
         Assert.Contains("connectionId", dead.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("file", "Triage:AllowedFiles")]
+    [InlineData("repository", "Triage:AllowedRepositories")]
+    [InlineData("connection", "Triage:AllowedConnections")]
+    public async Task ASupportExportDeliveryNamingAnythingNotAllowListedIsDeadLetteredBeforeAnyProviderCall(string outside, string listedIn)
+    {
+        var account = outside == "connection" ? BrokerFlow.NewAccount() : HelpDeskAccount;
+        var connectionId = (await new BrokerFlow(stack).ConnectAsync(account, BrokerFlow.DriveReadOnly)).GetProperty("id").GetGuid();
+        var fileId = outside == "file" ? $"1NotAllowed{Guid.NewGuid():N}" : HelpDeskFile;
+        var repository = outside == "repository" ? $"acme/elsewhere-{Guid.NewGuid():N}"[..26] : QueuedRepository;
+        var deliveryId = $"msg_{Guid.NewGuid():N}";
+        var body = SupportExportUpdated(new { connectionId, fileId, repository });
+        using var receiver = stack.App.CreateHttpClient("receiver");
+
+        using var response = await receiver.SendAsync(Webhooks.Standard("support", deliveryId, body, StackFixture.SupportWebhookSecret));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var dead = await stack.WaitForDeadLetterAsync("support", deliveryId);
+        Assert.Contains(listedIn, dead.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, dead.GetProperty("attempts").GetInt32());
+        Assert.Empty(await stack.AuditRowsAsync($"idempotencyKey=google:{deliveryId}:read_support_sheet"));
+        var driveCalls = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/calls?route=/google/drive");
+        Assert.DoesNotContain(driveCalls, c => outside == "file" && c.GetProperty("path").GetString()!.Contains(fileId, StringComparison.Ordinal));
+        Assert.Empty(outside == "repository" ? await stack.GetJsonAsync<JsonElement>("sandbox", $"/_sandbox/github/issues/{repository}") : []);
     }
 
     private static byte[] SupportExportUpdated(object data) => JsonSerializer.SerializeToUtf8Bytes(new

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using Integrations.TokenBroker.Client;
 using Integrations.Worker.Connectors;
 using Integrations.Worker.Queue;
 using Integrations.Worker.Triage;
@@ -15,9 +15,13 @@ namespace Integrations.Worker.Flows;
 /// <para>
 /// Queued runs start from a signed Standard Webhooks delivery of the source <see cref="TriageOptions.Source"/>
 /// (a help desk announcing a new export): <c>{"type":"support.export.updated","data":{"connectionId","fileId","repository"}}</c>.
+/// Its connection, file and repository must each be allow-listed in <see cref="TriageOptions"/>, or the
+/// delivery is dead-lettered before any provider call. Runs asked for through the actions API are the
+/// operator's (worker admin key) and are not held to the lists.
 /// </para>
 /// </summary>
-public sealed partial class SupportTriageFlow(ReadSupportSheet readSupportSheet, ISupportClassifier classifier, CreateTicket createTicket, IOptions<TriageOptions> options)
+public sealed class SupportTriageFlow(
+    ReadSupportSheet readSupportSheet, ISupportClassifier classifier, CreateTicket createTicket, TokenBrokerClient broker, IOptions<TriageOptions> options)
     : IDeliveryFlow
 {
     public const string EventType = "support.export.updated";
@@ -41,12 +45,43 @@ public sealed partial class SupportTriageFlow(ReadSupportSheet readSupportSheet,
             throw new PermanentFlowException("The support export event has no connectionId, fileId or repository.", ex);
         }
 
-        if (!FileId().IsMatch(fileId) || !Repository().IsMatch(repository))
+        if (!TriageOptions.FileId().IsMatch(fileId) || !TriageOptions.Repository().IsMatch(repository))
         {
             throw new PermanentFlowException("The support export event names an invalid file id or repository.");
         }
 
+        await RefuseUnlessAllowedAsync(connectionId, fileId, repository, cancellationToken);
         await RunAsync(connectionId, fileId, repository, delivery.DeliveryId, WriteAudit.Actor, cancellationToken);
+    }
+
+    /// <summary>
+    /// A queued run reads and writes only what <see cref="TriageOptions"/> allow-lists: anything else
+    /// dead-letters the delivery before any token is asked for or any provider is called. A connection
+    /// listed by account is looked up in the broker's list (no provider call).
+    /// </summary>
+    private async Task RefuseUnlessAllowedAsync(Guid connectionId, string fileId, string repository, CancellationToken cancellationToken)
+    {
+        var triage = options.Value;
+        if (!triage.AllowsFile(fileId))
+        {
+            throw new PermanentFlowException($"The support export event names file {fileId}, which Triage:AllowedFiles does not list.");
+        }
+
+        if (!triage.AllowsRepository(repository))
+        {
+            throw new PermanentFlowException($"The support export event names repository {repository}, which Triage:AllowedRepositories does not list.");
+        }
+
+        if (triage.AllowsConnection(connectionId, account: null))
+        {
+            return;
+        }
+
+        var connection = (await broker.ListConnectionsAsync("google", cancellationToken)).FirstOrDefault(c => c.Id == connectionId);
+        if (!triage.AllowsConnection(connectionId, connection?.Account))
+        {
+            throw new PermanentFlowException($"The support export event names connection {connectionId}, which Triage:AllowedConnections does not list (by id or account).");
+        }
     }
 
     public async Task<IReadOnlyList<TriagedRow>> RunAsync(Guid connectionId, string fileId, string repository, string runId, string actor, CancellationToken cancellationToken)
@@ -73,9 +108,4 @@ public sealed partial class SupportTriageFlow(ReadSupportSheet readSupportSheet,
         return triaged;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,128}$")]
-    private static partial Regex FileId();
-
-    [GeneratedRegex(Apis.ActionRequestRules.Repository)]
-    private static partial Regex Repository();
 }
