@@ -139,13 +139,30 @@ public static class Extensions
     /// middleware, so that the handler sees every exception before the developer exception page
     /// that ASP.NET Core puts outside the pipeline in Development.
     /// </summary>
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Status == HealthStatus.Healthy ? e.Value.Description : null,
+                data = e.Value.Status == HealthStatus.Healthy && e.Value.Data.Count > 0 ? e.Value.Data : null,
+            }),
+        });
+    }
+
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
 
-        // All health checks must pass for the app to be considered ready to accept traffic.
-        app.MapHealthChecks(HealthEndpointPath);
+        // All health checks must pass for the app to be considered ready to accept traffic. The answer
+        // lists each check's status, and a passing check's description (e.g. the worker's flows that are
+        // off); a failing check's description can hold an exception's message, so it stays in the logs.
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
 
         // Only health checks tagged "live" must pass for the app to be considered alive.
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions

@@ -7,8 +7,10 @@ namespace Integrations.AppHost;
 /// The environment (<c>INTEGRATION_ENV</c>) and the provider secrets, as Aspire secret parameters.
 /// Values come from the process environment or, where it has none, from a <c>.env</c> file at the
 /// repository root. In <c>sandbox</c> (the default) a missing secret gets a random sandbox value that
-/// the sandbox also uses, so signatures and tokens check out end to end. In <c>live</c> a missing
-/// secret stops start-up with the variable's name, never a value. In both, a placeholder, a secret
+/// the sandbox also uses, so signatures and tokens check out end to end. In <c>live</c> a team sets
+/// only the providers it uses: a secret that is not set is not passed on, and what needs it is off
+/// (a receiver source, a worker flow, a broker OAuth app); half an OAuth app (an id without its secret,
+/// or the reverse) stops start-up with the variable's name, never a value. In both, a placeholder, a secret
 /// that is too short, or a Stripe key of the other mode stops start-up the same way (<see cref="Problem"/>).
 /// </summary>
 public sealed class IntegrationSettings
@@ -29,6 +31,8 @@ public sealed class IntegrationSettings
         "GOOGLE_CLIENT_SECRET",
     ];
 
+    private static readonly (string Id, string Secret)[] s_oauthApps = [("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")];
+
     private readonly Dictionary<string, IResourceBuilder<ParameterResource>> _parameters;
 
     private IntegrationSettings(string environment, Dictionary<string, IResourceBuilder<ParameterResource>> parameters)
@@ -41,6 +45,9 @@ public sealed class IntegrationSettings
     public string Environment { get; }
 
     public bool IsSandbox => Environment == "sandbox";
+
+    /// <summary>Whether the secret is set (always in the sandbox, which fills gaps).</summary>
+    public bool Has(string name) => _parameters.ContainsKey(name);
 
     public IResourceBuilder<ParameterResource> Secret(string name) =>
         _parameters.TryGetValue(name, out var parameter)
@@ -85,8 +92,8 @@ public sealed class IntegrationSettings
     };
 
     /// <summary>
-    /// Returns a value for every secret. Sandbox fills gaps with fresh random values; live refuses to
-    /// start and names every missing variable at once.
+    /// Returns the secrets to pass on. Sandbox fills gaps with fresh random values; live passes what is
+    /// set and refuses half an OAuth app, naming the missing variable.
     /// </summary>
     public static IReadOnlyDictionary<string, string> ResolveSecrets(string environment, Func<string, string?> lookup)
     {
@@ -110,9 +117,13 @@ public sealed class IntegrationSettings
             {
                 values[name] = SandboxValue(name);
             }
-            else
+        }
+
+        foreach (var (id, secret) in s_oauthApps)
+        {
+            if (values.ContainsKey(id) != values.ContainsKey(secret))
             {
-                missing.Add(name);
+                missing.Add(values.ContainsKey(id) ? secret : id);
             }
         }
 
@@ -126,7 +137,7 @@ public sealed class IntegrationSettings
         if (missing.Count > 0)
         {
             throw new InvalidOperationException(
-                $"{EnvironmentVariable}=live needs these variables, which are not set: {string.Join(", ", missing)}. " +
+                $"{EnvironmentVariable}=live needs these variables, which are not set (an OAuth app needs its id and its secret): {string.Join(", ", missing)}. " +
                 "Set them in the environment or in .env (see .env.example).");
         }
 

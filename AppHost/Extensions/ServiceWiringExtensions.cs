@@ -2,12 +2,12 @@ namespace Integrations.AppHost;
 
 public static class ServiceWiringExtensions
 {
-    /// <summary>Passes the named secrets to a service as environment variables of the same names.</summary>
+    /// <summary>Passes the named secrets that are set to a service, as environment variables of the same names.</summary>
     public static IResourceBuilder<ProjectResource> WithSecrets(
         this IResourceBuilder<ProjectResource> service, IntegrationSettings settings, params string[] names)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        foreach (var name in names)
+        foreach (var name in names.Where(settings.Has))
         {
             service.WithEnvironment(name, settings.Secret(name));
         }

@@ -46,16 +46,37 @@ public sealed partial class ReceiverOptions
     /// <summary><c>sandbox</c> (default) or <c>live</c>, from <c>INTEGRATION_ENV</c>.</summary>
     public string Environment { get; set; } = "sandbox";
 
-    /// <summary>Adds each well-known secret variable's value to its source's active secrets.</summary>
+    /// <summary>
+    /// Built-in sources that are off because no signing secret is set for them, with the variable that
+    /// would turn each on. A team configures only the providers it uses; webhooks to an off source get
+    /// 404 naming the variable.
+    /// </summary>
+    public Dictionary<string, string> OffSources { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Adds each well-known secret variable's value to its source's active secrets; a built-in source
+    /// left with no secret at all is turned off (<see cref="OffSources"/>).
+    /// </summary>
     public void AddSecretsFromEnvironment(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         Environment = configuration["INTEGRATION_ENV"] is { Length: > 0 } environment ? environment.Trim().ToLowerInvariant() : "sandbox";
         foreach (var (source, variable) in SecretVariables)
         {
-            if (Sources.TryGetValue(source, out var options) && configuration[variable] is { Length: > 0 } secret && !options.Secrets.Contains(secret))
+            if (!Sources.TryGetValue(source, out var options))
+            {
+                continue;
+            }
+
+            if (configuration[variable] is { Length: > 0 } secret && !options.Secrets.Contains(secret))
             {
                 options.Secrets.Add(secret);
+            }
+
+            if (options.Secrets.Count == 0)
+            {
+                Sources.Remove(source);
+                OffSources[source] = variable;
             }
         }
     }

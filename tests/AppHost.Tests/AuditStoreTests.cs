@@ -198,7 +198,7 @@ public sealed class AuditStoreTests(StackFixture stack)
 
         // The audit service is healthy only while its connections run as audit_writer without UPDATE or DELETE.
         using var audit = stack.App.CreateHttpClient("audit");
-        Assert.Equal("Healthy", await audit.GetStringAsync("/health"));
+        Assert.Equal("Healthy", (await audit.GetFromJsonAsync<JsonElement>("/health")).GetProperty("status").GetString());
 
         await using var db = await stack.OpenDatabaseAsync("auditdb");
         await Execute(db, "SET ROLE audit_writer");

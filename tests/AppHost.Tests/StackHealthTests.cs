@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 
 namespace Integrations.AppHost.Tests;
 
@@ -17,7 +18,7 @@ public sealed class StackHealthTests(StackFixture stack)
         using var alive = await http.GetAsync("/alive");
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", (await health.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
     }
 }

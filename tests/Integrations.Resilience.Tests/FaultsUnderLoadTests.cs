@@ -120,7 +120,10 @@ public sealed class FaultsUnderLoadTests(ITestOutputHelper output) : IDisposable
         builder.CreateResourceBuilder<ProjectResource>("worker").WithReplicas(s_replicas["worker"])
             .WithEnvironment("Queue__Lease", "00:00:15")
             .WithEnvironment("Queue__EffectLease", "00:00:10")
-            .WithEnvironment("Queue__MaxRetryDelay", "00:00:15");
+            .WithEnvironment("Queue__MaxRetryDelay", "00:00:15")
+            // Queued triage runs may use only allow-listed connections and repositories: add this test's.
+            .WithEnvironment("Triage__AllowedConnections__1", "chaos@example.com")
+            .WithEnvironment("Triage__AllowedRepositories__1", DeliveryLoad.SupportRepository);
         // Slack's real budget is about one message per second per channel; this load posts ~12 a second into three channels.
         builder.CreateResourceBuilder<ProjectResource>("gate")
             .WithEnvironment("Gate__Budgets__slack__Limit", "200")

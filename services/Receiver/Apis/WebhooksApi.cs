@@ -67,6 +67,11 @@ public static class WebhooksApi
         TimeProvider time,
         CancellationToken cancellationToken)
     {
+        if (options.OffSources.TryGetValue(provider, out var variable))
+        {
+            return Problem(new Rejection(StatusCodes.Status404NotFound, "Webhook source off.", $"The source '{provider}' is off: {variable} is not set."));
+        }
+
         if (!options.Sources.TryGetValue(provider, out var source) || schemes.FirstOrDefault(s => s.Name == source.Scheme) is not { } scheme)
         {
             return Problem(new Rejection(StatusCodes.Status404NotFound, "Unknown webhook source.", "No webhook source has that name."));

@@ -88,18 +88,20 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddTransient<ListUnreleasedCommits>();
         builder.Services.AddTransient<ReadSupportSheet>();
         builder.Services.AddSingleton<ISupportClassifier, KeywordSupportClassifier>();
-        builder.Services.AddDeliveryFlow<ReleaseNotesFlow>(_ => ReleaseNotesFlow.Handles);
+        builder.Services.AddDeliveryFlow<ReleaseNotesFlow>(_ => ReleaseNotesFlow.Handles, ProviderSettings.GitHubToken, ProviderSettings.SlackBotToken);
         builder.Services.AddDeliveryFlow<SupportTriageFlow>(services =>
         {
             var source = services.GetRequiredService<IOptions<TriageOptions>>().Value.Source;
             return (provider, eventType) => provider == source && eventType == SupportTriageFlow.EventType;
-        });
-        builder.Services.AddDeliveryFlow<PushSummaryFlow>(_ => PushSummaryFlow.Handles);
+        }, ProviderSettings.GitHubToken);
+        builder.Services.AddDeliveryFlow<PushSummaryFlow>(_ => PushSummaryFlow.Handles, ProviderSettings.SlackBotToken);
         builder.Services.AddDeliveryFlow<StripeCustomerFlow>(_ => StripeCustomerFlow.Handles);
-        builder.Services.AddDeliveryFlow<BillingFlow>(_ => BillingFlow.Handles);
+        builder.Services.AddDeliveryFlow<BillingFlow>(_ => BillingFlow.Handles, ProviderSettings.StripeSecretKey, ProviderSettings.SlackBotToken);
 
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryProcessor>());
-        builder.Services.AddHealthChecks().AddCheck<DeliveryProcessorHealthCheck>("delivery-processor");
+        builder.Services.AddHealthChecks()
+            .AddCheck<DeliveryProcessorHealthCheck>("delivery-processor")
+            .AddCheck<FlowsHealthCheck>("flows");
     }
 }

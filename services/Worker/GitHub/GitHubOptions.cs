@@ -11,8 +11,7 @@ public sealed class GitHubOptions
     [Required]
     public Uri BaseUrl { get; set; } = new("https://api.github.com/");
 
-    /// <summary>A token with <c>contents:read</c> and <c>issues:write</c> on the repositories used, from <c>GITHUB_TOKEN</c>.</summary>
-    [Required(ErrorMessage = "GITHUB_TOKEN is not set.")]
+    /// <summary>A token with <c>contents:read</c> and <c>issues:write</c> on the repositories used, from <c>GITHUB_TOKEN</c>; empty when not set, and the flows that call GitHub are off.</summary>
     public string Token { get; set; } = "";
 
     /// <summary>The rate budget this token spends in the gate. Default <c>app</c>.</summary>

@@ -208,9 +208,9 @@ public sealed class DeliveryProcessor(
         activity?.SetTag("integrations.attempt", delivery.Attempt);
 
         await using var scope = scopes.CreateAsyncScope();
-        var flow = router.Resolve(scope.ServiceProvider, delivery.Provider, delivery.EventType);
         try
         {
+            var flow = router.Resolve(scope.ServiceProvider, delivery.Provider, delivery.EventType);
             if (flow is null)
             {
                 WorkerLog.Unhandled(logger, delivery.Provider, delivery.EventType, delivery.DeliveryId);

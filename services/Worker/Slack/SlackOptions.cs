@@ -15,8 +15,7 @@ public sealed class SlackOptions
     [Required]
     public Uri WebhookBaseUrl { get; set; } = new("https://hooks.slack.com/");
 
-    /// <summary>The bot token (<c>xoxb-…</c>) from <c>SLACK_BOT_TOKEN</c>.</summary>
-    [Required(ErrorMessage = "SLACK_BOT_TOKEN is not set.")]
+    /// <summary>The bot token (<c>xoxb-…</c>) from <c>SLACK_BOT_TOKEN</c>; empty when not set, and the flows that post are off.</summary>
     public string BotToken { get; set; } = "";
 
     /// <summary>The incoming webhook URL from <c>SLACK_WEBHOOK_URL</c>; optional.</summary>

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Integrations.Worker.Stripe;
 
-/// <summary>Bound from <c>Providers:Stripe</c>; the secret key comes from <c>STRIPE_SECRET_KEY</c>.</summary>
+/// <summary>Bound from <c>Providers:Stripe</c>; the secret key comes from <c>STRIPE_SECRET_KEY</c>; empty when not set, and billing is off.</summary>
 public sealed class StripeOptions
 {
     public const string SectionName = "Providers:Stripe";
@@ -11,8 +11,7 @@ public sealed class StripeOptions
     [Required]
     public Uri BaseUrl { get; set; } = new("https://api.stripe.com");
 
-    /// <summary>The secret API key (<c>sk_test_…</c> or <c>sk_live_…</c>) from <c>STRIPE_SECRET_KEY</c>.</summary>
-    [Required(ErrorMessage = "STRIPE_SECRET_KEY is not set.")]
+    /// <summary>The secret API key (<c>sk_test_…</c> or <c>sk_live_…</c>) from <c>STRIPE_SECRET_KEY</c>; empty when not set, and billing is off.</summary>
     public string SecretKey { get; set; } = "";
 
     /// <summary>
