@@ -55,13 +55,21 @@ public sealed class BillingTests
     }
 
     [Fact]
-    public void MissingSecretKeyFailsValidationNamingTheVariable()
+    public void AMissingSecretKeyTurnsBillingOffNamingTheVariable()
     {
-        using var services = Services(new Dictionary<string, string?>());
+        // A team that does not use Stripe leaves STRIPE_SECRET_KEY unset: the worker starts, billing is off.
+        using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
+            .AddStripeClient()
+            .Configure<Integrations.Worker.Slack.SlackOptions>(o => o.BotToken = "xoxb-set")
+            .AddDeliveryFlow<BillingFlow>(_ => BillingFlow.Handles, ProviderSettings.StripeSecretKey, ProviderSettings.SlackBotToken)
+            .BuildServiceProvider();
 
-        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<StripeOptions>>().Value);
+        Assert.Equal("", services.GetRequiredService<IOptions<StripeOptions>>().Value.SecretKey);
+        var error = Assert.Throws<PermanentFlowException>(() => services.GetRequiredService<DeliveryFlowRouter>().Resolve(services, "stripe", BillingFlow.EventType));
 
-        Assert.Contains("STRIPE_SECRET_KEY", error.Message, StringComparison.Ordinal);
+        Assert.Contains("STRIPE_SECRET_KEY not set", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SLACK_BOT_TOKEN", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
