@@ -103,8 +103,12 @@ public static class OperatorCommandExtensions
         });
     }
 
-    private static async Task AddKeyAsync(HttpRequestMessage request, IResourceBuilder<ParameterResource> key, CancellationToken cancellationToken) =>
+    /// <summary>The worker's key, and the dashboard named as the actor its audit rows record.</summary>
+    private static async Task AddKeyAsync(HttpRequestMessage request, IResourceBuilder<ParameterResource> key, CancellationToken cancellationToken)
+    {
         request.Headers.Add("X-Api-Key", await key.Resource.GetValueAsync(cancellationToken));
+        request.Headers.Add("X-Actor", Actor);
+    }
 
     private static async Task<string> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -26,13 +26,21 @@ public sealed class DeadLetterTests(StackFixture stack)
 
         using var worker = stack.App.CreateHttpClient("worker");
         worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
+        var operatorName = $"dlq-{Guid.NewGuid():N}"[..20];
+        worker.DefaultRequestHeaders.Add("X-Actor", operatorName);
 
         const string FailedAt = "SELECT (extract(epoch FROM next_attempt_at) * 1000000)::bigint FROM deliveries WHERE provider = 'github' AND delivery_id = $1";
         var firstFailure = await stack.ScalarAsync("integrationsdb", FailedAt, deliveryId);
 
         using var redrive = await worker.PostAsync("/api/dead-letters/redrive?provider=github", null);
         Assert.Equal(HttpStatusCode.OK, redrive.StatusCode);
-        Assert.True((await redrive.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requeued").GetInt32() >= 1);
+        var requeued = (await redrive.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requeued").GetInt32();
+        Assert.True(requeued >= 1);
+        // The redrive is audited: who, and how many it requeued.
+        var redriven = Assert.Single(await stack.GetAuditRowsAsync<JsonElement>($"?actor={operatorName}"));
+        Assert.Equal("RedriveDeadLetters", redriven.GetProperty("action").GetString());
+        Assert.Equal("dead-letters/github", redriven.GetProperty("target").GetString());
+        Assert.Equal(requeued, redriven.GetProperty("details").GetProperty("requeued").GetInt32());
 
         // Redriven, it is tried once more (a later failure), fails the same way and is dead again.
         await StackFixture.EventuallyAsync(async () =>
@@ -67,8 +75,13 @@ public sealed class DeadLetterTests(StackFixture stack)
 
         using var worker = stack.App.CreateHttpClient("worker");
         worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
+        var operatorName = $"replay-{Guid.NewGuid():N}"[..20];
+        worker.DefaultRequestHeaders.Add("X-Actor", operatorName);
         using var replay = await worker.PostAsync($"/api/deliveries/github/{deliveryId}/replay", null);
         Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
+        // The replay is audited: who, and which delivery.
+        var replayed = Assert.Single(await stack.GetAuditRowsAsync<JsonElement>($"?actor={operatorName}"));
+        Assert.Equal(("ReplayDelivery", $"delivery/github/{deliveryId}"), (replayed.GetProperty("action").GetString(), replayed.GetProperty("target").GetString()));
 
         await AuditRowAsync(key, "skipped");
         var messages = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=slack&kind=message");

@@ -14,7 +14,9 @@ namespace Integrations.Receiver.Apis;
 public static class SecretsApi
 {
     public const string AdminKeyConfiguration = "Receiver:AdminApiKey";
-    private const string Action = "RotateWebhookSecret";
+    // Each change is its own audit row, naming the secret's id (never its value).
+    private const string AddAction = "AddWebhookSecret";
+    private const string RetireAction = "RetireWebhookSecret";
 
     public static RouteGroupBuilder MapSecretsApi(this IEndpointRouteBuilder app)
     {
@@ -64,7 +66,7 @@ public static class SecretsApi
         try
         {
             var info = await secrets.AddAsync(name, request.Secret, request.Actor,
-                ct => audit.WriteAsync(new AuditEntry(request.Actor, name, Action, name, null, AuditStatus.Succeeded), ct), cancellationToken);
+                (changed, ct) => audit.WriteAsync(new AuditEntry(request.Actor, name, AddAction, $"{name}/secrets/{changed.Id}", null, AuditStatus.Succeeded), ct), cancellationToken);
             ReceiverLog.SecretRotated(logger, request.Actor, "added", name);
             return TypedResults.Created($"/admin/sources/{name}/secrets/{info.Id}", info);
         }
@@ -92,7 +94,7 @@ public static class SecretsApi
         try
         {
             var retired = await secrets.RetireAsync(name, id, actor,
-                ct => audit.WriteAsync(new AuditEntry(actor, name, Action, name, null, AuditStatus.Succeeded), ct), cancellationToken);
+                (changed, ct) => audit.WriteAsync(new AuditEntry(actor, name, RetireAction, $"{name}/secrets/{changed.Id}", null, AuditStatus.Succeeded), ct), cancellationToken);
             if (!retired)
             {
                 return TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails

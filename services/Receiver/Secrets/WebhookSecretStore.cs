@@ -32,22 +32,22 @@ public sealed class WebhookSecretStore(
         return _added.TryGetValue(source, out var added) ? [.. configured.Secrets, .. added] : configured.Secrets;
     }
 
-    public async Task<SecretInfo> AddAsync(string source, string secret, string actor, Func<CancellationToken, Task> audit, CancellationToken cancellationToken) =>
+    public async Task<SecretInfo> AddAsync(string source, string secret, string actor, Func<SecretInfo, CancellationToken, Task> audit, CancellationToken cancellationToken) =>
         await ChangeAsync(
             "INSERT INTO webhook_secrets (source, protected_secret, added_by) VALUES ($1, $2, $3) RETURNING " + Columns,
             [source, _protector.Protect(secret), actor], audit, cancellationToken)
         ?? throw new InvalidOperationException("The insert returned no row.");
 
-    public async Task<bool> RetireAsync(string source, long id, string actor, Func<CancellationToken, Task> audit, CancellationToken cancellationToken) =>
+    public async Task<bool> RetireAsync(string source, long id, string actor, Func<SecretInfo, CancellationToken, Task> audit, CancellationToken cancellationToken) =>
         await ChangeAsync(
             "UPDATE webhook_secrets SET retired_at = now(), retired_by = $3 WHERE source = $1 AND id = $2 AND retired_at IS NULL RETURNING " + Columns,
             [source, id, actor], audit, cancellationToken) is not null;
 
     /// <summary>
-    /// Runs one change in a transaction that commits only after <paramref name="audit"/> recorded it,
+    /// Runs one change in a transaction that commits only after <paramref name="audit"/> recorded it (it is told which secret changed),
     /// then reloads this replica's snapshot. Returns <c>null</c> (and commits nothing) when no row changed.
     /// </summary>
-    private async Task<SecretInfo?> ChangeAsync(string sql, object[] values, Func<CancellationToken, Task> audit, CancellationToken cancellationToken)
+    private async Task<SecretInfo?> ChangeAsync(string sql, object[] values, Func<SecretInfo, CancellationToken, Task> audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(audit);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -69,7 +69,7 @@ public sealed class WebhookSecretStore(
             return null;
         }
 
-        await audit(cancellationToken);
+        await audit(changed, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await ReloadAsync(cancellationToken);
         return changed;

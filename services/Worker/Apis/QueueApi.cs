@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Integrations.Audit.Client;
 using Integrations.Worker.Queue;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +8,10 @@ namespace Integrations.Worker.Apis;
 
 /// <summary>
 /// <c>/api/dead-letters</c> (list, redrive) and <c>/api/deliveries/{provider}/{deliveryId}/replay</c>.
-/// Requires the worker's admin API key.
+/// Requires the worker's admin API key. Redrive and replay are audited with the caller named in
+/// <c>X-Actor</c> (<c>operator</c> when it is absent) and what they did: how many deliveries a redrive
+/// requeued, which delivery a replay requeued. The change commits only once its row is written; when
+/// the audit store cannot be reached nothing changes and the answer is 503.
 /// </summary>
 public static class QueueApi
 {
@@ -33,12 +38,51 @@ public static class QueueApi
         return TypedResults.Ok(await queue.ListDeadAsync(provider?.ToLowerInvariant(), limit, cancellationToken));
     }
 
-    public static async Task<Ok<RedriveResult>> Redrive(QueueAdministration queue, CancellationToken cancellationToken, string? provider = null) =>
-        TypedResults.Ok(new RedriveResult(await queue.RedriveAsync(provider?.ToLowerInvariant(), cancellationToken)));
+    public const string ActorHeader = "X-Actor";
 
-    public static async Task<Results<Accepted, NotFound<ProblemDetails>>> Replay(
-        string provider, string deliveryId, QueueAdministration queue, CancellationToken cancellationToken) =>
-        await queue.ReplayAsync(provider.ToLowerInvariant(), deliveryId, cancellationToken)
+    public static async Task<Results<Ok<RedriveResult>, ValidationProblem, ProblemHttpResult>> Redrive(
+        QueueAdministration queue, AuditClient audit, [FromHeader(Name = ActorHeader)] string? actor, CancellationToken cancellationToken, string? provider = null)
+    {
+        if (Actor(actor) is not { } who)
+        {
+            return ActorRequired();
+        }
+
+        var scope = provider?.ToLowerInvariant();
+        try
+        {
+            var requeued = await queue.RedriveAsync(scope, (count, ct) => audit.WriteAsync(
+                new AuditEntry(who, scope ?? "all", "RedriveDeadLetters", $"dead-letters/{scope ?? "all"}", null, AuditStatus.Succeeded,
+                    Details: JsonSerializer.SerializeToElement(new Dictionary<string, int> { ["requeued"] = count })), ct), cancellationToken);
+            return TypedResults.Ok(new RedriveResult(requeued));
+        }
+        catch (HttpRequestException)
+        {
+            return AuditUnavailable();
+        }
+    }
+
+    public static async Task<Results<Accepted, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> Replay(
+        string provider, string deliveryId, QueueAdministration queue, AuditClient audit, [FromHeader(Name = ActorHeader)] string? actor, CancellationToken cancellationToken)
+    {
+        if (Actor(actor) is not { } who)
+        {
+            return ActorRequired();
+        }
+
+        var name = provider.ToLowerInvariant();
+        bool replayed;
+        try
+        {
+            replayed = await queue.ReplayAsync(name, deliveryId, ct => audit.WriteAsync(
+                new AuditEntry(who, name, "ReplayDelivery", $"delivery/{name}/{deliveryId}", null, AuditStatus.Succeeded), ct), cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            return AuditUnavailable();
+        }
+
+        return replayed
             ? TypedResults.Accepted($"/deliveries/{provider}/{deliveryId}")
             : TypedResults.NotFound(new ProblemDetails
             {
@@ -46,6 +90,17 @@ public static class QueueApi
                 Detail = "No stored delivery has that provider and id, or a worker is processing it right now.",
                 Status = StatusCodes.Status404NotFound,
             });
+    }
+
+    /// <summary>The caller's name for the audit log: <c>operator</c> when unnamed; null when the header is not a usable name.</summary>
+    private static string? Actor(string? header) =>
+        string.IsNullOrWhiteSpace(header) ? "operator" : header.Length <= 200 && !header.Any(char.IsControl) ? header.Trim() : null;
+
+    private static ValidationProblem ActorRequired() =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [ActorHeader] = [$"{ActorHeader} names the caller: at most 200 characters, no control characters."] });
+
+    private static ProblemHttpResult AuditUnavailable() =>
+        TypedResults.Problem(title: "Audit store unavailable.", detail: "Nothing was requeued, because it could not be audited; retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
 }
 
 public sealed record RedriveResult(int Requeued);

@@ -7,7 +7,9 @@ namespace Integrations.Worker.Queue;
 /// Operator actions on the queue. Redrive puts dead deliveries back with a fresh attempt budget;
 /// replay does the same for any stored delivery, done ones included. Both keep the delivery's id
 /// and so its idempotency keys, which is what keeps a replay from repeating an effect that already
-/// happened. Each announces the work with <c>NOTIFY deliveries</c> in the same transaction.
+/// happened. Each announces the work with <c>NOTIFY deliveries</c> in the same transaction, which
+/// commits only once the caller's audit callback has recorded what was done (nothing done, nothing
+/// recorded); an audit store that cannot be reached leaves the queue as it was.
 /// </summary>
 public sealed class QueueAdministration(NpgsqlDataSource dataSource)
 {
@@ -31,31 +33,42 @@ public sealed class QueueAdministration(NpgsqlDataSource dataSource)
         return list;
     }
 
-    /// <summary>Requeues dead deliveries (all, or one provider's); returns how many.</summary>
-    public Task<int> RedriveAsync(string? provider, CancellationToken cancellationToken) =>
-        RequeueAsync("state = 'dead' AND ($1::text IS NULL OR provider = $1)", provider, null, cancellationToken);
+    /// <summary>Requeues dead deliveries (all, or one provider's); <paramref name="audit"/> is told how many; returns how many.</summary>
+    public Task<int> RedriveAsync(string? provider, Func<int, CancellationToken, Task> audit, CancellationToken cancellationToken) =>
+        RequeueAsync("state = 'dead' AND ($1::text IS NULL OR provider = $1)", provider, null, audit, cancellationToken);
 
     /// <summary>Requeues one stored delivery whatever its state, unless a worker holds it now; returns whether it did.</summary>
-    public async Task<bool> ReplayAsync(string provider, string deliveryId, CancellationToken cancellationToken) =>
-        await RequeueAsync("provider = $1 AND delivery_id = $2 AND state <> 'processing'", provider, deliveryId, cancellationToken) == 1;
+    public async Task<bool> ReplayAsync(string provider, string deliveryId, Func<CancellationToken, Task> audit, CancellationToken cancellationToken) =>
+        await RequeueAsync("provider = $1 AND delivery_id = $2 AND state <> 'processing'", provider, deliveryId, (_, ct) => audit(ct), cancellationToken) == 1;
 
-    private async Task<int> RequeueAsync(string where, string? provider, string? deliveryId, CancellationToken cancellationToken)
+    private async Task<int> RequeueAsync(string where, string? provider, string? deliveryId, Func<int, CancellationToken, Task> audit, CancellationToken cancellationToken)
     {
-        await using var batch = dataSource.CreateBatch();
-        var update = new NpgsqlBatchCommand($"""
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var update = new NpgsqlCommand($"""
             UPDATE deliveries SET state = 'received', attempts = 0, next_attempt_at = now(), completed_at = NULL
             WHERE {where}
-            """);
+            """, connection, transaction);
         update.Parameters.Add(new() { Value = (object?)provider ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         if (deliveryId is not null)
         {
             update.Parameters.Add(new() { Value = deliveryId });
         }
 
-        batch.BatchCommands.Add(update);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {DeliveryQueue.NotifyChannel}"));
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        return update.RecordsAffected;
+        var requeued = await update.ExecuteNonQueryAsync(cancellationToken);
+        if (requeued == 0 && deliveryId is not null)
+        {
+            return 0; // nothing replayed, nothing to record
+        }
+
+        await audit(requeued, cancellationToken);
+        await using (var notify = new NpgsqlCommand($"NOTIFY {DeliveryQueue.NotifyChannel}", connection, transaction))
+        {
+            await notify.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return requeued;
     }
 }
 

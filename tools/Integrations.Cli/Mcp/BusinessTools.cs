@@ -131,8 +131,10 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
             var target = Truncate($"{provider}/{deliveryId}");
             try
             {
-                using var response = await services.Worker.SendAsync(new HttpRequestMessage(HttpMethod.Post,
-                    $"api/deliveries/{Uri.EscapeDataString(provider)}/{Uri.EscapeDataString(deliveryId)}/replay"), cancellationToken);
+                // The worker audits the replay it performs, naming this client as the actor.
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"api/deliveries/{Uri.EscapeDataString(provider)}/{Uri.EscapeDataString(deliveryId)}/replay");
+                request.Headers.Add("X-Actor", caller);
+                using var response = await services.Worker.SendAsync(request, cancellationToken);
             }
             catch (CliException)
             {
@@ -140,7 +142,6 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
                 throw;
             }
 
-            await WriteAuditAsync(new AuditEntry(caller, provider, "ReplayDelivery", target, null, AuditStatus.Succeeded), cancellationToken);
             return new { provider, deliveryId, queued = true };
         });
     }
