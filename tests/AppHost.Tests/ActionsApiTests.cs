@@ -16,7 +16,7 @@ public sealed class ActionsApiTests(StackFixture stack)
     {
         var key = $"cli:{Guid.NewGuid():N}:send_message";
         var text = $"deploy finished {key}";
-        using var worker = WorkerClient();
+        using var worker = stack.CreateWorkerAdminClient();
 
         using var first = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text, actor = "alice", idempotencyKey = key });
         using var second = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text, actor = "alice", idempotencyKey = key });
@@ -43,7 +43,7 @@ public sealed class ActionsApiTests(StackFixture stack)
         using var sandbox = stack.App.CreateHttpClient("sandbox");
         // Slack posts the message at once but holds its answer past the worker's 10 s attempt timeout.
         (await sandbox.PostAsJsonAsync("/_sandbox/faults", new { route = "/slack/api/chat.postMessage", kind = "stall", latency = "00:00:30", count = 1 })).EnsureSuccessStatusCode();
-        using var worker = PlainWorkerClient();
+        using var worker = stack.CreatePlainWorkerAdminClient();
 
         using var first = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text, actor = "alice", idempotencyKey = key });
         using var retry = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text, actor = "alice", idempotencyKey = key });
@@ -64,7 +64,7 @@ public sealed class ActionsApiTests(StackFixture stack)
         using var sandbox = stack.App.CreateHttpClient("sandbox");
         // Slack posts the message, then its front end answers 502.
         (await sandbox.PostAsJsonAsync("/_sandbox/faults", new { route = "/slack/api/chat.postMessage", kind = "acted", status = 502, count = 1 })).EnsureSuccessStatusCode();
-        using var worker = PlainWorkerClient();
+        using var worker = stack.CreatePlainWorkerAdminClient();
 
         using var first = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text, actor = "alice", idempotencyKey = key });
         using var retry = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text, actor = "alice", idempotencyKey = key });
@@ -83,7 +83,7 @@ public sealed class ActionsApiTests(StackFixture stack)
         var key = $"cli:{Guid.NewGuid():N}:create_ticket";
         using var sandbox = stack.App.CreateHttpClient("sandbox");
         (await sandbox.PostAsJsonAsync("/_sandbox/faults", new { route = $"/github/repos/{repository}/issues", kind = "acted", status = 500, count = 1 })).EnsureSuccessStatusCode();
-        using var worker = PlainWorkerClient();
+        using var worker = stack.CreatePlainWorkerAdminClient();
         object ticket = new { repository, title = "Webhook backlog", body = "since 09:00", labels = new[] { "support" }, actor = "alice", idempotencyKey = key };
 
         using var first = await worker.PostAsJsonAsync("/api/actions/create-ticket", ticket);
@@ -105,7 +105,7 @@ public sealed class ActionsApiTests(StackFixture stack)
         using var sandbox = stack.App.CreateHttpClient("sandbox");
         // GitHub opens the issue at once but holds its answer past the worker's 10 s attempt timeout.
         (await sandbox.PostAsJsonAsync("/_sandbox/faults", new { route = $"/github/repos/{repository}/issues", kind = "stall", latency = "00:00:30", count = 1 })).EnsureSuccessStatusCode();
-        using var worker = PlainWorkerClient();
+        using var worker = stack.CreatePlainWorkerAdminClient();
 
         using var first = await worker.PostAsJsonAsync("/api/actions/create-ticket", new { repository, title = "Export fails", body = "row 7", labels, actor = "alice", idempotencyKey = key });
         Assert.Equal(HttpStatusCode.GatewayTimeout, first.StatusCode);
@@ -128,7 +128,7 @@ public sealed class ActionsApiTests(StackFixture stack)
     [Fact]
     public async Task ActionsValidateTheirInput()
     {
-        using var worker = WorkerClient();
+        using var worker = stack.CreateWorkerAdminClient();
 
         using var response = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "", text = "hi", actor = "bob", idempotencyKey = "Not A Key" });
 
@@ -147,20 +147,5 @@ public sealed class ActionsApiTests(StackFixture stack)
         using var response = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text = "hi", actor = "mallory" });
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-    }
-
-    /// <summary>A plain client: the test clients' own resilience handler would time out a stalled call and send the POST again.</summary>
-    private HttpClient PlainWorkerClient()
-    {
-        var worker = new HttpClient { BaseAddress = stack.App.GetEndpoint("worker", "http"), Timeout = TimeSpan.FromMinutes(1) };
-        worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
-        return worker;
-    }
-
-    private HttpClient WorkerClient()
-    {
-        var worker = stack.App.CreateHttpClient("worker");
-        worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
-        return worker;
     }
 }

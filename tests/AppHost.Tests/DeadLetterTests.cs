@@ -66,7 +66,7 @@ public sealed class DeadLetterTests(StackFixture stack)
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         }
 
-        await AuditRowAsync(key, "succeeded");
+        await stack.WaitForAuditRowAsync(key, "succeeded");
         await StackFixture.EventuallyAsync(async () =>
         {
             var status = await receiver.GetFromJsonAsync<JsonElement>($"/deliveries/github/{deliveryId}");
@@ -83,16 +83,10 @@ public sealed class DeadLetterTests(StackFixture stack)
         var replayed = Assert.Single(await stack.GetAuditRowsAsync<JsonElement>($"?actor={operatorName}"));
         Assert.Equal(("ReplayDelivery", $"delivery/github/{deliveryId}"), (replayed.GetProperty("action").GetString(), replayed.GetProperty("target").GetString()));
 
-        await AuditRowAsync(key, "skipped");
+        await stack.WaitForAuditRowAsync(key, "skipped");
         var messages = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=slack&kind=message");
         Assert.Single(messages, m => m.GetProperty("text").GetString()!.Contains(repository, StringComparison.Ordinal));
     }
-
-    private Task<object> AuditRowAsync(string key, string status) =>
-        StackFixture.EventuallyAsync(
-            async () => (await stack.GetAuditRowsAsync<JsonElement>($"?idempotencyKey={key}"))
-                .Where(r => r.GetProperty("status").GetString() == status).Select(r => (object)r).FirstOrDefault(),
-            $"an audit row '{status}' for {key}");
 
     [Fact]
     public async Task ReplayOfAnUnknownDeliveryIsNotFound()

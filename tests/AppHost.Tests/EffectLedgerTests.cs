@@ -28,13 +28,13 @@ public sealed class EffectLedgerTests(StackFixture stack)
         await WaitForDoneAsync(receiver, deliveryId, "the delivery to be done");
         await ForgetInRedisAsync(key);
 
-        using var worker = WorkerClient();
+        using var worker = stack.CreateWorkerAdminClient();
         using (var replay = await worker.PostAsync($"/api/deliveries/github/{deliveryId}/replay", null))
         {
             Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
         }
 
-        await AuditRowAsync(key, "skipped");
+        await stack.WaitForAuditRowAsync(key, "skipped");
         await WaitForDoneAsync(receiver, deliveryId, "the replayed delivery to be done");
         var messages = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=slack&kind=message");
         Assert.Single(messages, m => m.GetProperty("text").GetString()!.Contains(repository, StringComparison.Ordinal));
@@ -50,8 +50,7 @@ public sealed class EffectLedgerTests(StackFixture stack)
         using var sandbox = stack.App.CreateHttpClient("sandbox");
         // Slack posts the message but holds its answer past the worker's 10 s attempt timeout.
         (await sandbox.PostAsJsonAsync("/_sandbox/faults", new { route = "/slack/api/chat.postMessage", kind = "stall", latency = "00:00:30", count = 1 })).EnsureSuccessStatusCode();
-        using var worker = new HttpClient { BaseAddress = stack.App.GetEndpoint("worker", "http"), Timeout = TimeSpan.FromMinutes(1) };
-        worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
+        using var worker = stack.CreatePlainWorkerAdminClient();
         object message = new { channel = "#ops", text, actor = "alice", idempotencyKey = key };
 
         using var first = await worker.PostAsJsonAsync("/api/actions/send-message", message);
@@ -69,7 +68,7 @@ public sealed class EffectLedgerTests(StackFixture stack)
     public async Task TheLedgerRecordsEachEffectAndItsOutcomeDurably()
     {
         var key = $"cli:{Guid.NewGuid():N}:send_message";
-        using var worker = WorkerClient();
+        using var worker = stack.CreateWorkerAdminClient();
 
         using var sent = await worker.PostAsJsonAsync("/api/actions/send-message", new { channel = "#ops", text = $"ledger {key}", actor = "alice", idempotencyKey = key });
 
@@ -98,17 +97,4 @@ public sealed class EffectLedgerTests(StackFixture stack)
             var status = await receiver.GetFromJsonAsync<JsonElement>($"/deliveries/github/{deliveryId}");
             return status.GetProperty("state").GetString() == "done" ? (object)status : null;
         }, what);
-
-    private Task<object> AuditRowAsync(string key, string status) =>
-        StackFixture.EventuallyAsync(
-            async () => (await stack.GetAuditRowsAsync<JsonElement>($"?idempotencyKey={key}"))
-                .Where(r => r.GetProperty("status").GetString() == status).Select(r => (object)r).FirstOrDefault(),
-            $"an audit row '{status}' for {key}");
-
-    private HttpClient WorkerClient()
-    {
-        var worker = stack.App.CreateHttpClient("worker");
-        worker.DefaultRequestHeaders.Add("X-Api-Key", StackFixture.WorkerAdminKey);
-        return worker;
-    }
 }

@@ -183,6 +183,32 @@ public sealed class StackFixture : IAsyncLifetime
         return receiver;
     }
 
+    /// <summary>An HTTP client for the worker's APIs with its admin key.</summary>
+    public HttpClient CreateWorkerAdminClient()
+    {
+        var worker = App.CreateHttpClient("worker");
+        worker.DefaultRequestHeaders.Add("X-Api-Key", WorkerAdminKey);
+        return worker;
+    }
+
+    /// <summary>
+    /// The same, without the test clients' own resilience handler, which would time out a stalled call
+    /// and send the POST again: for tests about what one call does.
+    /// </summary>
+    public HttpClient CreatePlainWorkerAdminClient()
+    {
+        var worker = new HttpClient { BaseAddress = App.GetEndpoint("worker", "http"), Timeout = TimeSpan.FromMinutes(1) };
+        worker.DefaultRequestHeaders.Add("X-Api-Key", WorkerAdminKey);
+        return worker;
+    }
+
+    /// <summary>Waits for an audit row with the idempotency key and status.</summary>
+    public Task<object> WaitForAuditRowAsync(string key, string status) =>
+        EventuallyAsync(
+            async () => (await GetAuditRowsAsync<System.Text.Json.JsonElement>($"?idempotencyKey={key}"))
+                .Where(r => r.GetProperty("status").GetString() == status).Select(r => (object)r).FirstOrDefault(),
+            $"an audit row '{status}' for {key}");
+
     /// <summary>An HTTP client for the audit API that sends the audit API key.</summary>
     public HttpClient CreateAuditClient() => CreateAuditClient(App);
 
