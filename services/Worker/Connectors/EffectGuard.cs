@@ -61,11 +61,11 @@ public sealed class EffectGuard(GateClient gate, GateCalls calls, EffectLedger l
                 await WriteAsync(effect, AuditStatus.Skipped, cancellationToken);
                 return new EffectResult(claim.Outcome ?? "", AlreadyDone: true);
             case IdempotencyStatus.Completed:
-                throw new PermanentFlowException($"{effect.Action} already failed permanently for this key.");
+                throw FailedBefore(effect);
             case IdempotencyStatus.InProgress:
                 throw new DeferredFlowException($"Another worker is performing {effect.Action} for this key.", claim.LeaseExpiresAt - DateTimeOffset.UtcNow);
             case IdempotencyStatus.Mismatch:
-                throw new PermanentFlowException($"The idempotency key of {effect.Action} was already used for a different request.");
+                throw KeyReused(effect);
         }
 
         var leaseToken = claim.LeaseToken ?? throw new InvalidOperationException("The gate granted a key without a lease token.");
@@ -77,13 +77,13 @@ public sealed class EffectGuard(GateClient gate, GateCalls calls, EffectLedger l
             var entry = await ledger.StartAsync(effect.IdempotencyKey, effect.Fingerprint, cancellationToken);
             if (entry.Fingerprint != effect.Fingerprint)
             {
-                throw new PermanentFlowException($"The idempotency key of {effect.Action} was already used for a different request.");
+                throw KeyReused(effect);
             }
 
             ownsLedgerEntry = true;
             if (entry.Succeeded == false)
             {
-                throw new PermanentFlowException($"{effect.Action} already failed permanently for this key.");
+                throw FailedBefore(effect);
             }
 
             if (entry.Succeeded == true)
@@ -175,6 +175,12 @@ public sealed class EffectGuard(GateClient gate, GateCalls calls, EffectLedger l
             decision = null;
         }
     }
+
+    private static PermanentFlowException KeyReused(Effect effect) =>
+        new($"The idempotency key of {effect.Action} was already used for a different request.");
+
+    private static PermanentFlowException FailedBefore(Effect effect) =>
+        new($"{effect.Action} already failed permanently for this key.");
 
     private Task WriteAsync(Effect effect, string status, CancellationToken cancellationToken) =>
         audit.RunAsync(effect.Actor, effect.Provider, effect.Action, effect.Target, effect.IdempotencyKey, status, cancellationToken);
