@@ -73,4 +73,5 @@ builder.AddProject<Projects.Worker>("worker")
     .WithHttpHealthCheck("/health");
 
 builder.WithTraceSampleRatio();
+builder.WithDirectEndpoints();
 builder.Build().Run();

@@ -74,7 +74,7 @@ public static class InfrastructureExtensions
                 e.UriScheme = "tcp";
                 e.Transport = "tcp";
                 e.Port = null;
-                e.IsProxied = true;
+                e.IsProxied = false;
             })
             .WithEnvironment("REDIS_PORT", resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort))
             .WithEnvironment("REDIS_DATA_DIR", Path.Combine(dataDirectory, "redis"))
@@ -128,7 +128,7 @@ public static class InfrastructureExtensions
                 e.UriScheme = "tcp";
                 e.Transport = "tcp";
                 e.Port = null;
-                e.IsProxied = true;
+                e.IsProxied = false;
             })
             .WithEnvironment("PG_PORT", resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort))
             .WithEnvironment("PG_DATA_DIR", Path.Combine(dataDirectory, "postgres"))

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Integrations.AppHost;
 
 public static class ServiceWiringExtensions
@@ -36,6 +38,35 @@ public static class ServiceWiringExtensions
             .WithEnvironment("Providers__Google__BaseUrl", ReferenceExpression.Create($"{endpoint}/google/"))
             .WithReference(sandbox)
             .WaitFor(sandbox);
+    }
+
+    /// <summary>
+    /// Every service listens on its endpoint's port itself, with no DCP proxy in front (Redis and
+    /// PostgreSQL likewise, see <see cref="InfrastructureExtensions"/>). A proxy copies every byte of
+    /// every call through one more process and TCP connection: under load that was about a tenth of the
+    /// stack's CPU and a hop on each of the worker's calls. Nothing here is replicated, which is what the
+    /// proxies are for. The ports stay the launch profiles' (5180 to 5185), which the CLI defaults
+    /// to, unless ports are randomized (<c>DcpPublisher:RandomizePorts</c>, which the testing builder
+    /// sets so that stacks can run side by side): then each service gets a free port of DCP's choosing,
+    /// as the proxies did. Call it after the last project is added.
+    /// </summary>
+    public static IDistributedApplicationBuilder WithDirectEndpoints(this IDistributedApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var randomizePorts = builder.Configuration.GetValue<bool>("DcpPublisher:RandomizePorts");
+        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            builder.CreateResourceBuilder(project).WithEndpointProxySupport(false);
+            if (randomizePorts)
+            {
+                foreach (var endpoint in project.Annotations.OfType<EndpointAnnotation>())
+                {
+                    endpoint.Port = null;
+                }
+            }
+        }
+
+        return builder;
     }
 
     /// <summary>

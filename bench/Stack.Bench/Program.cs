@@ -44,7 +44,7 @@ foreach (var line in stack.Overrides)
     Console.WriteLine($"  {line}");
 }
 
-Console.WriteLine($"Deliveries go to {stack.Endpoint("receiver")}webhooks/github (the receiver's endpoint as the AppHost exposes it, through DCP's proxy).");
+Console.WriteLine($"Deliveries go to {stack.Endpoint("receiver")}webhooks/github (the receiver's own endpoint as the AppHost exposes it, no proxy in front).");
 Console.WriteLine();
 Console.WriteLine($"== Idle RSS: {settings.Idle.TotalSeconds:F0} s after every resource was healthy, with no load");
 await Task.Delay(settings.Idle, stop.Token);
