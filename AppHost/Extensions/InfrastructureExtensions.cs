@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -34,8 +33,7 @@ public static class InfrastructureExtensions
             return new Infrastructure(mode, redis, postgres.AddDatabase("auditdb"), postgres.AddDatabase("integrationsdb"));
         }
 
-        var dataDirectory = Path.GetFullPath(builder.Configuration[DataDirectoryKey]
-            ?? Path.Combine(builder.AppHostDirectory, "..", ".data"));
+        var dataDirectory = StoredSecrets.DataDirectory(builder);
         var scripts = Path.Combine(builder.AppHostDirectory, "infra");
 
         var cache = builder.AddLocalRedis("cache", scripts, dataDirectory);
@@ -61,7 +59,7 @@ public static class InfrastructureExtensions
     private static IResourceBuilder<LocalRedisResource> AddLocalRedis(
         this IDistributedApplicationBuilder builder, string name, string scripts, string dataDirectory)
     {
-        var password = builder.AddParameter($"{name}-password", StoredPassword(dataDirectory, name), secret: true);
+        var password = builder.AddParameter($"{name}-password", StoredSecrets.ReadOrCreate(dataDirectory, $"{name}-password", bytes: 24), secret: true);
         var resource = new LocalRedisResource(name, "bash", scripts, password.Resource);
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
@@ -85,7 +83,7 @@ public static class InfrastructureExtensions
     private static IResourceBuilder<LocalPostgresServerResource> AddLocalPostgres(
         this IDistributedApplicationBuilder builder, string name, string scripts, string dataDirectory)
     {
-        var password = builder.AddParameter($"{name}-password", StoredPassword(dataDirectory, name), secret: true);
+        var password = builder.AddParameter($"{name}-password", StoredSecrets.ReadOrCreate(dataDirectory, $"{name}-password", bytes: 24), secret: true);
         var resource = new LocalPostgresServerResource(name, "bash", scripts, password.Resource);
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
@@ -148,30 +146,6 @@ public static class InfrastructureExtensions
                 State = KnownResourceStates.Waiting,
                 Properties = [],
             });
-    }
-
-    /// <summary>
-    /// A local server's password must outlive the AppHost process, because the data directory it
-    /// protects does. It is generated once and kept beside the data, readable by the owner only.
-    /// </summary>
-    private static string StoredPassword(string dataDirectory, string name)
-    {
-        var directory = Path.Combine(dataDirectory, "secrets");
-        var path = Path.Combine(directory, $"{name}-password");
-        if (File.Exists(path))
-        {
-            return File.ReadAllText(path).Trim();
-        }
-
-        Directory.CreateDirectory(directory);
-        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-        File.WriteAllText(path, password);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        return password;
     }
 
     private sealed class RedisPingHealthCheck(LocalRedisResource resource) : IHealthCheck
