@@ -12,6 +12,12 @@ var workerAdminKey = builder.AddApiKey("worker-admin-key");
 var brokerApiKey = builder.AddApiKey("broker-api-key");
 var auditApiKey = builder.AddApiKey("audit-api-key");
 var auditAdminKey = builder.AddApiKey("audit-admin-key");
+// Each audit writer's own key, so that every row records who really wrote it (operators use audit-api-key).
+var auditReceiverKey = builder.AddApiKey("audit-receiver-key");
+var auditBrokerKey = builder.AddApiKey("audit-broker-key");
+var auditWorkerKey = builder.AddApiKey("audit-worker-key");
+// The audit chain's MAC key lives outside the database, and must be the same on every run.
+var auditChainKey = builder.AddStoredKey("audit-chain-key");
 
 // Schema setup runs once and exits; everything that touches PostgreSQL waits for it.
 var migrator = builder.AddProject<Projects.Migrator>("migrator")
@@ -24,6 +30,7 @@ var audit = builder.AddProject<Projects.Audit>("audit")
     .WithSecrets(settings)
     .WithEnvironment("Audit__ApiKey", auditApiKey)
     .WithEnvironment("Audit__AdminKey", auditAdminKey)
+    .WithEnvironment("Audit__ChainKey", auditChainKey)
     .WithDashboardUrl(builder)
     .WithHttpHealthCheck("/health");
 
@@ -35,7 +42,7 @@ var gate = builder.AddProject<Projects.Gate>("gate")
 
 var receiver = builder.AddProject<Projects.Receiver>("receiver")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
-    .WithReference(audit).WithEnvironment("Audit__ApiKey", auditApiKey)
+    .WithAuditKey(audit, auditReceiverKey)
     .WithSecrets(settings, "GITHUB_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET", "SLACK_SIGNING_SECRET")
     .WithEnvironment("Receiver__AdminApiKey", receiverAdminKey)
     .WithSecretCommands(receiverAdminKey)
@@ -53,7 +60,7 @@ var sandbox = settings.IsSandbox
 // OAuth connections for the other services; its API needs the broker key, except the OAuth callback.
 var broker = builder.AddProject<Projects.TokenBroker>("broker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
-    .WithReference(audit).WithEnvironment("Audit__ApiKey", auditApiKey)
+    .WithAuditKey(audit, auditBrokerKey)
     .WithReference(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithSecrets(settings, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
     .WithEnvironment("Broker__ApiKey", brokerApiKey)
@@ -62,7 +69,7 @@ var broker = builder.AddProject<Projects.TokenBroker>("broker")
 
 builder.AddProject<Projects.Worker>("worker")
     .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
-    .WithReference(audit).WaitFor(audit).WithEnvironment("Audit__ApiKey", auditApiKey)
+    .WithAuditKey(audit, auditWorkerKey).WaitFor(audit)
     .WithReference(gate).WaitFor(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithReference(broker).WithEnvironment("Broker__ApiKey", brokerApiKey)
     .WithSecrets(settings, "SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "STRIPE_SECRET_KEY", "GITHUB_TOKEN")

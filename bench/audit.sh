@@ -37,7 +37,8 @@ psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -q -c 'CREATE DATABASE integrationsd
 base="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$password"
 export ConnectionStrings__integrationsdb="$base;Database=integrationsdb" ConnectionStrings__auditdb="$base;Database=auditdb"
 key="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export Audit__ApiKey="$key" Audit__AdminKey="admin-$key" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
+chain_key=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export Audit__ApiKey="$key" Audit__AdminKey="admin-$key" Audit__ChainKey="$chain_key" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
 
 dotnet services/Migrator/bin/Release/net10.0/Migrator.dll >"$work/migrator.log" 2>&1
 dotnet services/Audit/bin/Release/net10.0/Audit.dll --urls "http://127.0.0.1:$AUDIT_PORT" >"$work/audit.log" 2>&1 &

@@ -4,6 +4,20 @@ namespace Integrations.AppHost;
 
 public static class ServiceWiringExtensions
 {
+    /// <summary>
+    /// Gives a service its own key for the audit API: the service sends it as <c>Audit__ApiKey</c>, and the audit
+    /// service knows it as <c>Audit__Callers__&lt;service name&gt;</c>, so every row the service writes records it as
+    /// the caller, whatever actor the row claims.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithAuditKey(
+        this IResourceBuilder<ProjectResource> service, IResourceBuilder<ProjectResource> audit, IResourceBuilder<ParameterResource> key)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(audit);
+        audit.WithEnvironment($"Audit__Callers__{service.Resource.Name}", key);
+        return service.WithReference(audit).WithEnvironment("Audit__ApiKey", key);
+    }
+
     /// <summary>Passes the named secrets that are set to a service, as environment variables of the same names.</summary>
     public static IResourceBuilder<ProjectResource> WithSecrets(
         this IResourceBuilder<ProjectResource> service, IntegrationSettings settings, params string[] names)

@@ -24,6 +24,9 @@ public sealed record AuditQuery
     public string? Status { get; init; }
     public string? TraceId { get; init; }
 
+    /// <summary>Rows written with this caller's key (<c>worker</c>, <c>operator</c>, …); see <see cref="AuditRecord.Caller"/>.</summary>
+    public string? Caller { get; init; }
+
     /// <summary>Only rows with a smaller id (newest-first paging).</summary>
     public long? Before { get; init; }
 
@@ -45,6 +48,7 @@ public sealed record AuditQuery
         query = Add(query, "idempotencyKey", IdempotencyKey);
         query = Add(query, "status", Status);
         query = Add(query, "traceId", TraceId);
+        query = Add(query, "caller", Caller);
         query = Add(query, "before", Before?.ToString(CultureInfo.InvariantCulture));
         query = Add(query, "after", After?.ToString(CultureInfo.InvariantCulture));
         return query.Add("limit", Limit.ToString(CultureInfo.InvariantCulture)).ToUriComponent();

@@ -19,4 +19,7 @@ internal static partial class AuditLog
 
     [LoggerMessage(6, LogLevel.Warning, "A sign-in to the audit page was refused: too many attempts from one address")]
     public static partial void SignInRateLimited(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Warning, "Sealed {Rows} audit rows written without a MAC (the newest is row {LastUnkeyedId}) with keyed row {SealId}")]
+    public static partial void ChainSealed(ILogger logger, long rows, long lastUnkeyedId, long sealId);
 }

@@ -14,7 +14,7 @@ namespace Integrations.Audit;
 public sealed class AuditStore(NpgsqlDataSource dataSource)
 {
     private const string Columns =
-        "id, ts, actor, provider, action, target, idempotency_key, status, environment, trace_id, scope, details, prev_hash, hash";
+        "id, ts, actor, provider, action, target, idempotency_key, status, environment, trace_id, scope, details, prev_hash, hash, caller, mac";
 
     /// <summary>One page: newest first, or oldest first after <see cref="AuditQuery.After"/>; <see cref="AuditPage.Next"/> when more rows match.</summary>
     public async Task<(IReadOnlyList<ChainRow> Items, long? Next)> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
@@ -51,6 +51,7 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
         Add(conditions, command, "idempotency_key = {0}", query.IdempotencyKey, NpgsqlDbType.Text);
         Add(conditions, command, "status = {0}", query.Status, NpgsqlDbType.Text);
         Add(conditions, command, "trace_id = {0}", query.TraceId, NpgsqlDbType.Text);
+        Add(conditions, command, "caller = {0}", query.Caller, NpgsqlDbType.Text);
         Add(conditions, command, "id < {0}", query.Before, NpgsqlDbType.Bigint);
         Add(conditions, command, "id > {0}", query.After, NpgsqlDbType.Bigint);
 
@@ -93,5 +94,7 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
         reader.IsDBNull(10) ? null : reader.GetString(10),
         reader.GetString(11),
         reader.GetFieldValue<byte[]>(12),
-        reader.GetFieldValue<byte[]>(13));
+        reader.GetFieldValue<byte[]>(13),
+        reader.IsDBNull(14) ? null : reader.GetString(14),
+        reader.IsDBNull(15) ? null : reader.GetFieldValue<byte[]>(15));
 }

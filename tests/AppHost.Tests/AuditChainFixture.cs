@@ -15,7 +15,11 @@ public sealed class AuditChainFixture : IAsyncLifetime
 
     public async Task InitializeAsync() =>
         _app = await _stack.StartAsync(
-            [$"Parameters:audit-api-key={StackFixture.AuditApiKey}", $"Parameters:audit-admin-key={StackFixture.AuditAdminKey}"],
+            [
+                $"Parameters:audit-api-key={StackFixture.AuditApiKey}",
+                $"Parameters:audit-admin-key={StackFixture.AuditAdminKey}",
+                $"Parameters:audit-chain-key={StackFixture.AuditChainKey}",
+            ],
             builder =>
             {
                 var database = builder.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "auditdb");
@@ -25,6 +29,7 @@ public sealed class AuditChainFixture : IAsyncLifetime
                     .WithEnvironment("INTEGRATION_ENV", "sandbox")
                     .WithEnvironment("Audit__ApiKey", StackFixture.AuditApiKey)
                     .WithEnvironment("Audit__AdminKey", StackFixture.AuditAdminKey)
+                    .WithEnvironment("Audit__ChainKey", StackFixture.AuditChainKey)
                     .WithHttpHealthCheck("/health");
             },
             "audit", Replica);

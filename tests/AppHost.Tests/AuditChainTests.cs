@@ -5,9 +5,10 @@ using Npgsql;
 namespace Integrations.AppHost.Tests;
 
 /// <summary>
-/// The hash chain under concurrent appends from two replicas, and verification after rows are edited
-/// or deleted behind the service's back by a superuser (who bypasses the append-only trigger).
-/// Each tampering test restores the row byte for byte afterwards, so the tests do not depend on order.
+/// The hash chain under concurrent appends from two replicas, and verification after rows are edited,
+/// deleted or rewritten with a recomputed chain behind the service's back by a superuser (who bypasses
+/// the append-only trigger). Each tampering test restores the rows byte for byte afterwards, so the
+/// tests do not depend on order.
 /// </summary>
 public sealed class AuditChainTests(AuditChainFixture stack) : IClassFixture<AuditChainFixture>
 {
@@ -95,6 +96,150 @@ public sealed class AuditChainTests(AuditChainFixture stack) : IClassFixture<Aud
 
         await AssertIntactAsync(http);
     }
+
+    [Fact]
+    public async Task ARowRewrittenWithTheWholeUnkeyedChainRecomputedIsReportedAtThatRow()
+    {
+        using var http = StackFixture.CreateAuditClient(stack.App);
+        var ids = await AuditStoreTests.WriteBatchAsync(http, Enumerable.Range(0, 5)
+            .Select(i => AuditStoreTests.Entry($"tests-{Guid.NewGuid():N}", "github", "succeeded")).ToList());
+        var rewritten = ids[2];
+        await AssertIntactAsync(http);
+
+        await using var db = await OpenDatabaseAsync();
+        await Execute(db, "SET session_replication_role = replica");
+        await Execute(db, $"CREATE TEMP TABLE rewritten_rows AS SELECT id, target, prev_hash, hash FROM audit_events WHERE id >= {rewritten}");
+        await Execute(db, "UPDATE audit_events SET target = 'forged' WHERE id = $1", rewritten);
+        await RecomputeUnkeyedChainAsync(db, rewritten);
+        try
+        {
+            var broken = await http.GetFromJsonAsync<JsonElement>("/api/audit/verify");
+            Assert.False(broken.GetProperty("ok").GetBoolean(), broken.GetRawText());
+            Assert.Equal(rewritten, broken.GetProperty("firstBrokenId").GetInt64());
+            Assert.Contains("MAC does not verify", broken.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.Equal(ids[1], broken.GetProperty("lastId").GetInt64());
+
+            var cli = await CliRun.InvokeAsync(
+                new Dictionary<string, string?>
+                {
+                    ["INTEGRATIONS_AUDIT_URL"] = stack.App.GetEndpoint("audit", "http").AbsoluteUri,
+                    ["INTEGRATIONS_AUDIT_KEY"] = StackFixture.AuditApiKey,
+                },
+                ["audit", "verify"]);
+            Assert.Equal(1, cli.ExitCode);
+            Assert.Contains($"BROKEN at row {rewritten}", cli.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Execute(db, """
+                UPDATE audit_events a SET target = r.target, prev_hash = r.prev_hash, hash = r.hash
+                FROM rewritten_rows r WHERE a.id = r.id
+                """);
+        }
+
+        await AssertIntactAsync(http);
+    }
+
+    [Fact]
+    public async Task AMacStrippedFromARowAfterAKeyedRowIsReportedAtThatRow()
+    {
+        using var http = StackFixture.CreateAuditClient(stack.App);
+        var ids = await AuditStoreTests.WriteBatchAsync(http, Enumerable.Range(0, 3)
+            .Select(i => AuditStoreTests.Entry($"tests-{Guid.NewGuid():N}", "slack", "succeeded")).ToList());
+        var stripped = ids[1];
+        await AssertIntactAsync(http);
+
+        await using var db = await OpenDatabaseAsync();
+        await Execute(db, "SET session_replication_role = replica");
+        await Execute(db, $"CREATE TEMP TABLE stripped_row AS SELECT id, mac FROM audit_events WHERE id = {stripped}");
+        await Execute(db, "UPDATE audit_events SET mac = NULL WHERE id = $1", stripped);
+        try
+        {
+            var broken = await http.GetFromJsonAsync<JsonElement>("/api/audit/verify");
+            Assert.False(broken.GetProperty("ok").GetBoolean(), broken.GetRawText());
+            Assert.Equal(stripped, broken.GetProperty("firstBrokenId").GetInt64());
+            Assert.Contains("has no MAC", broken.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Execute(db, "UPDATE audit_events a SET mac = s.mac FROM stripped_row s WHERE a.id = s.id");
+        }
+
+        await AssertIntactAsync(http);
+    }
+
+    /// <summary>
+    /// An upgraded log: rows without a MAC, as written before the chain key. Until something seals them it
+    /// reads as broken; an audit service that starts on it appends a keyed seal row, and then it verifies.
+    /// </summary>
+    [Fact]
+    public async Task AnAuditServiceStartingOnRowsWithoutAnyMacSealsThemWithAKeyedRow()
+    {
+        using var http = StackFixture.CreateAuditClient(stack.App);
+        await AuditStoreTests.WriteBatchAsync(http, [AuditStoreTests.Entry($"tests-{Guid.NewGuid():N}", "slack", "succeeded")]);
+        await AssertIntactAsync(http);
+
+        await using var db = await OpenDatabaseAsync();
+        await Execute(db, "SET session_replication_role = replica");
+        await Execute(db, "CREATE TEMP TABLE keyed_rows AS SELECT id, mac FROM audit_events WHERE mac IS NOT NULL");
+        await Execute(db, "UPDATE audit_events SET mac = NULL WHERE mac IS NOT NULL");
+        var unkeyed = await Scalar(db, "SELECT count(*) FROM audit_events");
+        var newest = await Scalar(db, "SELECT max(id) FROM audit_events");
+        try
+        {
+            var unsealed = await http.GetFromJsonAsync<JsonElement>("/api/audit/verify");
+            Assert.False(unsealed.GetProperty("ok").GetBoolean(), unsealed.GetRawText());
+            Assert.Contains("no row has a MAC", unsealed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+            using var cts = new CancellationTokenSource(StackFixture.StartTimeout);
+            var stopped = await stack.App.ResourceCommands.ExecuteCommandAsync(AuditChainFixture.Replica, KnownResourceCommands.StopCommand, cts.Token);
+            Assert.True(stopped.Success, stopped.Message);
+            var started = await stack.App.ResourceCommands.ExecuteCommandAsync(AuditChainFixture.Replica, KnownResourceCommands.StartCommand, cts.Token);
+            Assert.True(started.Success, started.Message);
+            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(AuditChainFixture.Replica, cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
+            var seal = await StackFixture.EventuallyAsync(
+                async () => (await StackFixture.GetAuditRowsAsync<JsonElement>(stack.App, $"?after={newest}&limit=10")).FirstOrDefault() is { ValueKind: JsonValueKind.Object } row ? (object)row : null,
+                "the seal row");
+            var sealRow = (JsonElement)seal;
+            Assert.Equal(("SealChain", "audit", "audit"), (sealRow.GetProperty("action").GetString(), sealRow.GetProperty("actor").GetString(), sealRow.GetProperty("caller").GetString()));
+            Assert.Equal(unkeyed, sealRow.GetProperty("details").GetProperty("unkeyedRows").GetInt64());
+            Assert.Equal(newest, sealRow.GetProperty("details").GetProperty("lastUnkeyedId").GetInt64());
+            await AssertIntactAsync(http);
+        }
+        finally
+        {
+            await Execute(db, "UPDATE audit_events a SET mac = k.mac FROM keyed_rows k WHERE a.id = k.id");
+        }
+
+        await AssertIntactAsync(http);
+        await AssertIntactAsync(ReplicaClient());
+    }
+
+    /// <summary>What someone with database access but without the chain key can do: recompute every hash from <paramref name="fromId"/> on, as migration 002 does.</summary>
+    private static Task RecomputeUnkeyedChainAsync(NpgsqlConnection db, long fromId) => Execute(db, $$"""
+        CREATE OR REPLACE FUNCTION pg_temp.audit_field(value text) RETURNS bytea LANGUAGE sql IMMUTABLE AS $f$
+            SELECT CASE WHEN value IS NULL THEN '\xffffffff'::bytea
+                        ELSE int4send(octet_length(convert_to(value, 'UTF8'))) || convert_to(value, 'UTF8') END
+        $f$;
+        DO $$
+        DECLARE
+            r record;
+            previous bytea := (SELECT prev_hash FROM audit_events WHERE id = {{fromId}});
+            current_hash bytea;
+        BEGIN
+            FOR r IN SELECT * FROM audit_events WHERE id >= {{fromId}} ORDER BY id LOOP
+                current_hash := sha256(
+                    previous || int8send(r.id) || int8send((extract(epoch FROM r.ts) * 1000000)::bigint)
+                    || pg_temp.audit_field(r.actor) || pg_temp.audit_field(r.provider) || pg_temp.audit_field(r.action)
+                    || pg_temp.audit_field(r.target) || pg_temp.audit_field(r.idempotency_key) || pg_temp.audit_field(r.status)
+                    || pg_temp.audit_field(r.environment) || pg_temp.audit_field(r.trace_id) || pg_temp.audit_field(r.scope)
+                    || pg_temp.audit_field(r.details::text));
+                UPDATE audit_events SET prev_hash = previous, hash = current_hash WHERE id = r.id;
+                previous := current_hash;
+            END LOOP;
+        END
+        $$;
+        """);
 
     private static async Task AssertIntactAsync(HttpClient http)
     {

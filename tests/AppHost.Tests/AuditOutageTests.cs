@@ -21,7 +21,7 @@ public sealed class AuditOutageTests : IDisposable
     public async Task WhilePostgresIsDownWritesGet503AndNoAcknowledgedRowIsLost()
     {
         using var cts = new CancellationTokenSource(StackFixture.StartTimeout);
-        await using var app = await _stack.StartAsync([$"Parameters:audit-api-key={StackFixture.AuditApiKey}"], configure: null, "audit");
+        await using var app = await _stack.StartAsync([$"Parameters:audit-api-key={StackFixture.AuditApiKey}", $"Parameters:audit-chain-key={StackFixture.AuditChainKey}"], configure: null, "audit");
         using var http = StackFixture.CreateAuditClient(app);
         var actor = $"tests-{Guid.NewGuid():N}";
 

@@ -11,7 +11,7 @@ namespace Integrations.AppHost.Tests;
 public sealed class AuditStoreTests(StackFixture stack)
 {
     private static readonly string[] s_exportFields =
-        ["id", "ts", "actor", "provider", "action", "target", "idempotencyKey", "status", "environment", "traceId", "scope", "details", "prevHash", "hash"];
+        ["id", "ts", "actor", "provider", "action", "target", "idempotencyKey", "status", "environment", "traceId", "scope", "details", "prevHash", "hash", "caller", "mac"];
 
     [Fact]
     public async Task AuditEndpointsRefuseRequestsWithoutTheRightApiKey()
@@ -78,6 +78,30 @@ public sealed class AuditStoreTests(StackFixture stack)
 
         using var invalid = await http.GetAsync("/api/audit?limit=0");
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+    }
+
+    [Fact]
+    public async Task ARowRecordsTheOwnerOfTheKeyItWasWrittenWithAsItsCallerWhateverActorItClaims()
+    {
+        var key = $"tests-{Guid.NewGuid():N}";
+        using var asWorker = StackFixture.CreateAuditClient(stack.App, StackFixture.AuditWorkerKey);
+        using var asOperator = stack.CreateAuditClient();
+
+        var byWorker = await new AuditClient(asWorker).WriteAsync(Entry("someone-else", "slack", "succeeded", $"{key}:worker"));
+        var byOperator = await new AuditClient(asOperator).WriteAsync(Entry("someone-else", "slack", "succeeded", $"{key}:operator"));
+
+        Assert.Equal(("someone-else", "worker"), (byWorker.Actor, byWorker.Caller));
+        Assert.Equal(("someone-else", "operator"), (byOperator.Actor, byOperator.Caller));
+        Assert.Matches("^[0-9a-f]{64}$", byWorker.Mac);
+        await using var db = await stack.OpenDatabaseAsync("auditdb");
+        Assert.Equal("worker", await Scalar(db, "SELECT caller FROM audit_events WHERE id = $1", byWorker.Id));
+        Assert.Equal("operator", await Scalar(db, "SELECT caller FROM audit_events WHERE id = $1", byOperator.Id));
+        var written = Assert.Single(await stack.GetAuditRowsAsync<AuditRecord>($"?caller=worker&idempotencyKey={key}:worker"));
+        Assert.Equal("worker", written.Caller);
+        Assert.Empty(await stack.GetAuditRowsAsync<AuditRecord>($"?caller=worker&idempotencyKey={key}:operator"));
+        using var export = await asOperator.GetAsync($"/api/audit/export?idempotencyKey={key}:worker");
+        using var line = JsonDocument.Parse(await export.Content.ReadAsStringAsync());
+        Assert.Equal("worker", line.RootElement.GetProperty("caller").GetString());
     }
 
     [Fact]

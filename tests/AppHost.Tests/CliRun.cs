@@ -19,6 +19,13 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
             variables[name] = value;
         }
 
+        return await InvokeAsync(variables, args, input);
+    }
+
+    /// <summary>Runs the CLI in-process with exactly the environment <paramref name="variables"/>.</summary>
+    public static async Task<CliRun> InvokeAsync(IReadOnlyDictionary<string, string?> variables, string[] args, string? input = null)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
         using var output = new StringWriter();
         using var error = new StringWriter();
         using var reader = new StringReader(input ?? "");

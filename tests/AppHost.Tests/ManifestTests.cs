@@ -41,9 +41,12 @@ public sealed class ManifestTests
             Assert.Equal("project.v0", resources.GetProperty(service).GetProperty("type").GetString());
         }
 
-        // Secrets reach the manifest as secret parameters, never as values.
-        var parameter = resources.GetProperty("github-webhook-secret");
-        Assert.Equal("parameter.v0", parameter.GetProperty("type").GetString());
-        Assert.True(parameter.GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+        // Secrets reach the manifest as secret parameters, never as values; the deployer supplies the audit chain key.
+        foreach (var name in new[] { "github-webhook-secret", "audit-chain-key" })
+        {
+            var parameter = resources.GetProperty(name);
+            Assert.Equal("parameter.v0", parameter.GetProperty("type").GetString());
+            Assert.True(parameter.GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+        }
     }
 }

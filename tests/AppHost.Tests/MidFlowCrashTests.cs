@@ -22,7 +22,7 @@ public sealed class MidFlowCrashTests : IDisposable
     public async Task AWorkerKilledAfterTheEffectAndRestartedCausesItOnce()
     {
         await using var app = await _stack.StartAsync(
-            ["Infra:Mode=local", $"GITHUB_WEBHOOK_SECRET={StackFixture.GitHubWebhookSecret}", $"Parameters:audit-api-key={StackFixture.AuditApiKey}", $"SLACK_BOT_TOKEN={SlackBotToken}"],
+            ["Infra:Mode=local", $"GITHUB_WEBHOOK_SECRET={StackFixture.GitHubWebhookSecret}", $"Parameters:audit-api-key={StackFixture.AuditApiKey}", $"Parameters:audit-chain-key={StackFixture.AuditChainKey}", $"SLACK_BOT_TOKEN={SlackBotToken}"],
             builder =>
             {
                 // Short leases so the restarted worker may reclaim within the test; the same settings on both workers.

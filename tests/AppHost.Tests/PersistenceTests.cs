@@ -60,7 +60,7 @@ public sealed class PersistenceTests : IDisposable
         Assert.Equal("kept", (string?)await redisAgain.GetDatabase().StringGetAsync($"persistence:{marker}"));
     }
 
-    private Task<DistributedApplication> StartAsync() => _stack.StartAsync(["Infra:Mode=local", $"Parameters:audit-api-key={StackFixture.AuditApiKey}"], configure: null, "audit", "cache");
+    private Task<DistributedApplication> StartAsync() => _stack.StartAsync(["Infra:Mode=local", $"Parameters:audit-api-key={StackFixture.AuditApiKey}", $"Parameters:audit-chain-key={StackFixture.AuditChainKey}"], configure: null, "audit", "cache");
 
     public void Dispose() => _stack.Dispose();
 }

@@ -28,6 +28,12 @@ public sealed class StackFixture : IAsyncLifetime
     public const string BrokerApiKey = "test-broker-api-key";
     public const string AuditApiKey = "test-audit-api-key";
     public const string AuditAdminKey = "test-audit-admin-key";
+    /// <summary>The audit keys of the services that write audit rows: each row records its owner as the caller.</summary>
+    public const string AuditWorkerKey = "test-audit-worker-key";
+    public const string AuditReceiverKey = "test-audit-receiver-key";
+    public const string AuditBrokerKey = "test-audit-broker-key";
+    /// <summary>The audit chain's MAC key (64 hex digits); fixed, so that stacks started on the same data agree.</summary>
+    public const string AuditChainKey = "7e57c4a1bead5eed0123456789abcdeffedcba9876543210c0ffee00d15ea5e5";
     /// <summary>The dashboard URL the audit page links traces to (tests run without a dashboard).</summary>
     public const string DashboardUrl = "http://dashboard.test:18888";
     public const string GoogleClientId = "test-google-client-id";
@@ -75,6 +81,10 @@ public sealed class StackFixture : IAsyncLifetime
         $"Parameters:broker-api-key={BrokerApiKey}",
         $"Parameters:audit-api-key={AuditApiKey}",
         $"Parameters:audit-admin-key={AuditAdminKey}",
+        $"Parameters:audit-worker-key={AuditWorkerKey}",
+        $"Parameters:audit-receiver-key={AuditReceiverKey}",
+        $"Parameters:audit-broker-key={AuditBrokerKey}",
+        $"Parameters:audit-chain-key={AuditChainKey}",
         $"Dashboard:Url={DashboardUrl}",
         $"GOOGLE_CLIENT_ID={GoogleClientId}",
         $"GOOGLE_CLIENT_SECRET={GoogleClientSecret}",
@@ -121,7 +131,7 @@ public sealed class StackFixture : IAsyncLifetime
         var database = builder.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "integrationsdb");
         return builder.AddProject(BrokerReplica, Path.Combine(builder.AppHostDirectory, "..", "services", "TokenBroker", "TokenBroker.csproj"))
             .WithReference(builder.CreateResourceBuilder(database)).WaitForCompletion(builder.CreateResourceBuilder<ProjectResource>("migrator"))
-            .WithReference(builder.CreateResourceBuilder<ProjectResource>("audit")).WithEnvironment("Audit__ApiKey", AuditApiKey)
+            .WithReference(builder.CreateResourceBuilder<ProjectResource>("audit")).WithEnvironment("Audit__ApiKey", AuditBrokerKey)
             .WithEnvironment("INTEGRATION_ENV", "sandbox")
             .WithEnvironment("GOOGLE_CLIENT_ID", GoogleClientId)
             .WithEnvironment("GOOGLE_CLIENT_SECRET", GoogleClientSecret)

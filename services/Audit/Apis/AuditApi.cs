@@ -9,9 +9,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Integrations.Audit.Apis;
 
 /// <summary>
-/// <c>/api/audit</c>, behind the audit API key: write one row or a batch (201 only once committed, 503
+/// <c>/api/audit</c>, behind the audit API keys: write one row or a batch (201 only once committed, 503
 /// when PostgreSQL is unreachable: nothing was written, retry), read filtered keyset pages, export
-/// NDJSON, and verify the hash chain.
+/// NDJSON, and verify the hash chain. Each calling service has its own key (<c>Audit:Callers:&lt;name&gt;</c>)
+/// and operators share <c>Audit:ApiKey</c>; every row written is stamped with the owner of the key that
+/// authenticated the request as its caller, whatever actor the entry claims.
 /// </summary>
 public static partial class AuditApi
 {
@@ -21,7 +23,7 @@ public static partial class AuditApi
 
     public static RouteGroupBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/audit").RequireApiKey(AuditOptions.ApiKeyConfiguration).WithTags("Audit");
+        var api = app.MapGroup("api/audit").RequireApiKeys(CallerKeys).WithTags("Audit");
         api.MapPost("/", WriteAudit);
         api.MapPost("/batch", WriteAuditBatch);
         api.MapGet("/", QueryAudit);
@@ -30,11 +32,21 @@ public static partial class AuditApi
         return api;
     }
 
+    /// <summary>The keys the API accepts, by caller: <c>operator</c> for <c>Audit:ApiKey</c>, then each <c>Audit:Callers:&lt;name&gt;</c>.</summary>
+    internal static IEnumerable<KeyValuePair<string, string?>> CallerKeys(IConfiguration configuration)
+    {
+        yield return KeyValuePair.Create(AuditOptions.OperatorCaller, configuration[AuditOptions.ApiKeyConfiguration]);
+        foreach (var caller in configuration.GetSection(AuditOptions.CallersConfiguration).GetChildren())
+        {
+            yield return KeyValuePair.Create(caller.Key, caller.Value);
+        }
+    }
+
     public static async Task<Results<Created<AuditRecord>, ValidationProblem, ProblemHttpResult>> WriteAudit(
-        AuditEntry entry, AuditWriter writer, ILogger<AuditWriter> logger, CancellationToken cancellationToken)
+        AuditEntry entry, HttpContext context, AuditWriter writer, ILogger<AuditWriter> logger, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var row = Prepare(entry, "", errors);
+        var row = Prepare(entry, context.GetApiKeyOwner(), "", errors);
         if (row is null)
         {
             return TypedResults.ValidationProblem(errors);
@@ -54,7 +66,7 @@ public static partial class AuditApi
     }
 
     public static async Task<Results<Created<AuditBatchWritten>, ValidationProblem, ProblemHttpResult>> WriteAuditBatch(
-        AuditEntry[] entries, AuditWriter writer, ILogger<AuditWriter> logger, CancellationToken cancellationToken)
+        AuditEntry[] entries, HttpContext context, AuditWriter writer, ILogger<AuditWriter> logger, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (entries is null || entries.Length is 0 or > MaxBatchEntries)
@@ -63,10 +75,11 @@ public static partial class AuditApi
             return TypedResults.ValidationProblem(errors);
         }
 
+        var caller = context.GetApiKeyOwner();
         var rows = new NewAuditRow[entries.Length];
         for (var i = 0; i < entries.Length; i++)
         {
-            rows[i] = Prepare(entries[i], $"[{i}].", errors)!;
+            rows[i] = Prepare(entries[i], caller, $"[{i}].", errors)!;
         }
 
         if (errors.Count > 0)
@@ -163,8 +176,11 @@ public static partial class AuditApi
         }
     }
 
-    /// <summary>Validates an entry (errors keyed with <paramref name="prefix"/>) and turns it into a redacted row; null when invalid.</summary>
-    internal static NewAuditRow? Prepare(AuditEntry? entry, string prefix, Dictionary<string, string[]> errors)
+    /// <summary>
+    /// Validates an entry (errors keyed with <paramref name="prefix"/>) and turns it into a redacted row written by
+    /// <paramref name="caller"/>; null when invalid.
+    /// </summary>
+    internal static NewAuditRow? Prepare(AuditEntry? entry, string caller, string prefix, Dictionary<string, string[]> errors)
     {
         if (entry is null)
         {
@@ -215,7 +231,7 @@ public static partial class AuditApi
         }
 
         return new NewAuditRow(entry.Actor, entry.Provider, entry.Action, entry.Target, entry.IdempotencyKey, entry.Status!,
-            entry.TraceId ?? Activity.Current?.TraceId.ToHexString(), entry.Scope, details);
+            entry.TraceId ?? Activity.Current?.TraceId.ToHexString(), entry.Scope, details, caller);
     }
 
     private static void Require(Dictionary<string, string[]> errors, string prefix, string name, string? value)

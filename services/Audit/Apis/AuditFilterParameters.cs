@@ -16,6 +16,7 @@ public sealed class AuditFilterParameters
     public string? IdempotencyKey { get; set; }
     public string? Status { get; set; }
     public string? TraceId { get; set; }
+    public string? Caller { get; set; }
     public long? Before { get; set; }
     public long? After { get; set; }
     public int? Limit { get; set; }
@@ -52,6 +53,7 @@ public sealed class AuditFilterParameters
         IdempotencyKey = IdempotencyKey,
         Status = Status,
         TraceId = TraceId,
+        Caller = Caller,
         Before = Before,
         After = After,
         Limit = Limit ?? 100,

@@ -9,7 +9,7 @@ namespace Integrations.Audit.Apis;
 /// Writes audit rows as NDJSON: one JSON object per line, field names as in the API (<c>ts</c>,
 /// <c>actor</c>, <c>provider</c>, <c>action</c>, <c>target</c>, <c>idempotencyKey</c>, <c>status</c>,
 /// plus <c>id</c>, <c>environment</c>, <c>traceId</c>, <c>scope</c>, <c>details</c>, <c>prevHash</c>,
-/// <c>hash</c>). Lines collect in a 64 KB buffer that is written out as it fills, so memory stays flat
+/// <c>hash</c>, <c>caller</c>, <c>mac</c>; the last two are null on rows written before the chain key). Lines collect in a 64 KB buffer that is written out as it fills, so memory stays flat
 /// however many rows stream through.
 /// </summary>
 public sealed class NdjsonExport : IDisposable
@@ -49,6 +49,8 @@ public sealed class NdjsonExport : IDisposable
         _json.WriteRawValue(row.Details, skipInputValidation: true);
         _json.WriteString("prevHash"u8, Convert.ToHexStringLower(row.PrevHash));
         _json.WriteString("hash"u8, Convert.ToHexStringLower(row.Hash));
+        _json.WriteString("caller"u8, row.Caller);
+        _json.WriteString("mac"u8, row.Mac is null ? null : Convert.ToHexStringLower(row.Mac));
         _json.WriteEndObject();
         _json.Flush();
         _buffer.Write("\n"u8);

@@ -18,7 +18,11 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<AuditAppender>();
         builder.Services.AddSingleton<AuditWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<AuditWriter>());
+        builder.Services.AddSingleton<AuditMac>();
         builder.Services.AddSingleton<ChainVerifier>();
+        builder.Services.AddSingleton<AuditChainSeal>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AuditChainSeal>());
+        builder.Services.AddHealthChecks().AddCheck<AuditChainSeal>("audit-chain-seal");
         builder.Services.AddSingleton<PageChainStatus>();
         builder.Services.AddOptions<AuditOptions>()
             .BindConfiguration(AuditOptions.SectionName)

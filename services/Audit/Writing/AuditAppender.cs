@@ -3,7 +3,8 @@
 // and writes the rows with one binary COPY. The lock serialises appends across every replica of the
 // audit service, so the chain is linear: no two rows ever share a prev_hash. Ids are reserved under
 // the lock, so id order is chain order; a rolled-back append leaves a gap in ids, never in the chain.
-// The lock is released by COMMIT or ROLLBACK, so a crashed appender cannot hold it.
+// The lock is released by COMMIT or ROLLBACK, so a crashed appender cannot hold it. Each row also
+// gets its caller and its MAC under the chain key (AuditMac), computed from its hash.
 using Integrations.Audit.Chain;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,13 +12,13 @@ using NpgsqlTypes;
 
 namespace Integrations.Audit.Writing;
 
-public sealed class AuditAppender(NpgsqlDataSource dataSource, IOptions<AuditOptions> options, TimeProvider time)
+public sealed class AuditAppender(NpgsqlDataSource dataSource, AuditMac mac, IOptions<AuditOptions> options, TimeProvider time)
 {
     // Any constant works as long as every appender uses it; this one spells "auditcha".
     private const long ChainLockKey = 0x61756469_74636861;
 
     private const string CopyCommand = """
-        COPY audit_events (id, ts, actor, provider, action, target, idempotency_key, status, environment, trace_id, scope, details, prev_hash, hash)
+        COPY audit_events (id, ts, actor, provider, action, target, idempotency_key, status, environment, trace_id, scope, details, prev_hash, hash, caller, mac)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -75,7 +76,7 @@ public sealed class AuditAppender(NpgsqlDataSource dataSource, IOptions<AuditOpt
             var unsealed = new ChainRow(ids[i], ts, row.Actor, row.Provider, row.Action, row.Target, row.IdempotencyKey, row.Status,
                 environment, row.TraceId, row.Scope, row.Details, previous, AuditHash.Genesis);
             var hash = AuditHash.Compute(previous, unsealed);
-            written[i] = unsealed with { Hash = hash };
+            written[i] = unsealed with { Hash = hash, Caller = row.Caller, Mac = mac.Compute(hash, row.Caller) };
             previous = hash;
         }
 
@@ -98,6 +99,8 @@ public sealed class AuditAppender(NpgsqlDataSource dataSource, IOptions<AuditOpt
                 await importer.WriteAsync(row.Details, NpgsqlDbType.Json, cancellationToken);
                 await importer.WriteAsync(row.PrevHash, NpgsqlDbType.Bytea, cancellationToken);
                 await importer.WriteAsync(row.Hash, NpgsqlDbType.Bytea, cancellationToken);
+                await importer.WriteAsync(row.Caller!, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(row.Mac!, NpgsqlDbType.Bytea, cancellationToken);
             }
 
             await importer.CompleteAsync(cancellationToken);

@@ -1,6 +1,6 @@
 namespace Integrations.Audit.Writing;
 
-/// <summary>A validated, redacted entry waiting for its id, timestamp and place in the chain.</summary>
+/// <summary>A validated, redacted entry waiting for its id, timestamp and place in the chain; <paramref name="Caller"/> is the owner of the key that wrote it.</summary>
 public sealed record NewAuditRow(
     string Actor,
     string Provider,
@@ -10,4 +10,5 @@ public sealed record NewAuditRow(
     string Status,
     string? TraceId,
     string? Scope,
-    string Details);
+    string Details,
+    string Caller);
