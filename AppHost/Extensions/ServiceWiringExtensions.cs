@@ -59,7 +59,7 @@ public static class ServiceWiringExtensions
     /// PostgreSQL likewise, see <see cref="InfrastructureExtensions"/>). A proxy copies every byte of
     /// every call through one more process and TCP connection: under load that was about a tenth of the
     /// stack's CPU and a hop on each of the worker's calls. Nothing here is replicated, which is what the
-    /// proxies are for. The ports stay the launch profiles' (5180 to 5185), which the CLI defaults
+    /// proxies are for (a replicated service keeps its proxy). The ports stay the launch profiles' (5180 to 5185), which the CLI defaults
     /// to, unless ports are randomized (<c>DcpPublisher:RandomizePorts</c>, which the testing builder
     /// sets so that stacks can run side by side): then each service gets a free port of DCP's choosing,
     /// as the proxies did. Call it after the last project is added.
@@ -68,17 +68,29 @@ public static class ServiceWiringExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var randomizePorts = builder.Configuration.GetValue<bool>("DcpPublisher:RandomizePorts");
-        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        // Decided just before start, so that replicas added after this call (the resilience proofs run two
+        // receivers and two workers) are seen: a replicated service keeps its proxy, which spreads calls over them.
+        builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
         {
-            builder.CreateResourceBuilder(project).WithEndpointProxySupport(false);
-            if (randomizePorts)
+            foreach (var project in @event.Model.Resources.OfType<ProjectResource>())
             {
-                foreach (var endpoint in project.Annotations.OfType<EndpointAnnotation>())
+                if (project.TryGetLastAnnotation<ReplicaAnnotation>(out var replicas) && replicas.Replicas > 1)
                 {
-                    endpoint.Port = null;
+                    continue;
+                }
+
+                project.Annotations.Add(new ProxySupportAnnotation { ProxyEnabled = false });
+                if (randomizePorts)
+                {
+                    foreach (var endpoint in project.Annotations.OfType<EndpointAnnotation>())
+                    {
+                        endpoint.Port = null;
+                    }
                 }
             }
-        }
+
+            return Task.CompletedTask;
+        });
 
         return builder;
     }
