@@ -2,11 +2,13 @@ namespace Integrations.AppHost.Tests;
 
 /// <summary>
 /// A stack of its own for tests that tamper with audit rows (the shared stack's chain must stay intact),
-/// with a second audit service process, <see cref="Replica"/>, on the same database: its own pool and writer.
+/// with a second audit service process, <see cref="Replica"/>, on the same database: its own pool and writer;
+/// and a third, <see cref="Late"/>, that starts only when a test starts it, to see what a starting service does.
 /// </summary>
 public sealed class AuditChainFixture : IAsyncLifetime
 {
     public const string Replica = "audit-replica";
+    public const string Late = "audit-late";
 
     private readonly ThrowawayStack _stack = new("audit-chain");
     private DistributedApplication? _app;
@@ -22,17 +24,23 @@ public sealed class AuditChainFixture : IAsyncLifetime
             ],
             builder =>
             {
-                var database = builder.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "auditdb");
-                builder.AddProject(Replica, Path.Combine(builder.AppHostDirectory, "..", "services", "Audit", "Audit.csproj"))
-                    .WithReference(builder.CreateResourceBuilder(database))
-                    .WaitForCompletion(builder.CreateResourceBuilder<ProjectResource>("migrator"))
-                    .WithEnvironment("INTEGRATION_ENV", "sandbox")
-                    .WithEnvironment("Audit__ApiKey", StackFixture.AuditApiKey)
-                    .WithEnvironment("Audit__AdminKey", StackFixture.AuditAdminKey)
-                    .WithEnvironment("Audit__ChainKey", StackFixture.AuditChainKey)
-                    .WithHttpHealthCheck("/health");
+                AddAuditProcess(builder, Replica);
+                AddAuditProcess(builder, Late).WithExplicitStart();
             },
             "audit", Replica);
+
+    private static IResourceBuilder<ProjectResource> AddAuditProcess(IDistributedApplicationTestingBuilder builder, string name)
+    {
+        var database = builder.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "auditdb");
+        return builder.AddProject(name, Path.Combine(builder.AppHostDirectory, "..", "services", "Audit", "Audit.csproj"))
+            .WithReference(builder.CreateResourceBuilder(database))
+            .WaitForCompletion(builder.CreateResourceBuilder<ProjectResource>("migrator"))
+            .WithEnvironment("INTEGRATION_ENV", "sandbox")
+            .WithEnvironment("Audit__ApiKey", StackFixture.AuditApiKey)
+            .WithEnvironment("Audit__AdminKey", StackFixture.AuditAdminKey)
+            .WithEnvironment("Audit__ChainKey", StackFixture.AuditChainKey)
+            .WithHttpHealthCheck("/health");
+    }
 
     public async Task DisposeAsync()
     {

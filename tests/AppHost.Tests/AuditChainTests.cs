@@ -170,7 +170,8 @@ public sealed class AuditChainTests(AuditChainFixture stack) : IClassFixture<Aud
 
     /// <summary>
     /// An upgraded log: rows without a MAC, as written before the chain key. Until something seals them it
-    /// reads as broken; an audit service that starts on it appends a keyed seal row, and then it verifies.
+    /// reads as broken; an audit service that starts on it (<see cref="AuditChainFixture.Late"/>) appends a
+    /// keyed seal row, and then it verifies.
     /// </summary>
     [Fact]
     public async Task AnAuditServiceStartingOnRowsWithoutAnyMacSealsThemWithAKeyedRow()
@@ -192,11 +193,9 @@ public sealed class AuditChainTests(AuditChainFixture stack) : IClassFixture<Aud
             Assert.Contains("no row has a MAC", unsealed.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
             using var cts = new CancellationTokenSource(StackFixture.StartTimeout);
-            var stopped = await stack.App.ResourceCommands.ExecuteCommandAsync(AuditChainFixture.Replica, KnownResourceCommands.StopCommand, cts.Token);
-            Assert.True(stopped.Success, stopped.Message);
-            var started = await stack.App.ResourceCommands.ExecuteCommandAsync(AuditChainFixture.Replica, KnownResourceCommands.StartCommand, cts.Token);
+            var started = await stack.App.ResourceCommands.ExecuteCommandAsync(AuditChainFixture.Late, KnownResourceCommands.StartCommand, cts.Token);
             Assert.True(started.Success, started.Message);
-            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(AuditChainFixture.Replica, cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
+            await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(AuditChainFixture.Late, cts.Token).WaitAsync(StackFixture.StartTimeout, cts.Token);
             var seal = await StackFixture.EventuallyAsync(
                 async () => (await StackFixture.GetAuditRowsAsync<JsonElement>(stack.App, $"?after={newest}&limit=10")).FirstOrDefault() is { ValueKind: JsonValueKind.Object } row ? (object)row : null,
                 "the seal row");
@@ -212,7 +211,6 @@ public sealed class AuditChainTests(AuditChainFixture stack) : IClassFixture<Aud
         }
 
         await AssertIntactAsync(http);
-        await AssertIntactAsync(ReplicaClient());
     }
 
     /// <summary>What someone with database access but without the chain key can do: recompute every hash from <paramref name="fromId"/> on, as migration 002 does.</summary>
