@@ -72,7 +72,7 @@ public static class InfrastructureExtensions
                 e.UriScheme = "tcp";
                 e.Transport = "tcp";
                 e.Port = null;
-                e.IsProxied = false;
+                e.IsProxied = true;
             })
             .WithEnvironment("REDIS_PORT", resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort))
             .WithEnvironment("REDIS_DATA_DIR", Path.Combine(dataDirectory, "redis"))
@@ -126,7 +126,7 @@ public static class InfrastructureExtensions
                 e.UriScheme = "tcp";
                 e.Transport = "tcp";
                 e.Port = null;
-                e.IsProxied = false;
+                e.IsProxied = true;
             })
             .WithEnvironment("PG_PORT", resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort))
             .WithEnvironment("PG_DATA_DIR", Path.Combine(dataDirectory, "postgres"))

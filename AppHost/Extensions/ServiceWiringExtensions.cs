@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 
 namespace Integrations.AppHost;
@@ -55,14 +57,14 @@ public static class ServiceWiringExtensions
     }
 
     /// <summary>
-    /// Every service listens on its endpoint's port itself, with no DCP proxy in front (Redis and
-    /// PostgreSQL likewise, see <see cref="InfrastructureExtensions"/>). A proxy copies every byte of
-    /// every call through one more process and TCP connection: under load that was about a tenth of the
-    /// stack's CPU and a hop on each of the worker's calls. Nothing here is replicated, which is what the
-    /// proxies are for (a replicated service keeps its proxy). The ports stay the launch profiles' (5180 to 5185), which the CLI defaults
-    /// to, unless ports are randomized (<c>DcpPublisher:RandomizePorts</c>, which the testing builder
-    /// sets so that stacks can run side by side): then each service gets a free port of DCP's choosing,
-    /// as the proxies did. Call it after the last project is added.
+    /// Every service listens on its endpoint's port itself, with no DCP proxy in front. A proxy copies
+    /// every byte of every call through one more process and TCP connection: under load that was about
+    /// a tenth of the stack's CPU and a hop on each of the worker's calls. Proxies are for replicas, so a
+    /// replicated service keeps its proxy; Redis and PostgreSQL keep theirs too, so that a restarted
+    /// store is reached at the same address. The ports stay the launch profiles' (5180 to 5185, the
+    /// CLI's defaults) unless ports are randomized (<c>DcpPublisher:RandomizePorts</c>, which the testing
+    /// builder sets so that stacks can run side by side): then each service gets a free port chosen at
+    /// start, kept if the service restarts. Call it after the last project is added.
     /// </summary>
     public static IDistributedApplicationBuilder WithDirectEndpoints(this IDistributedApplicationBuilder builder)
     {
@@ -82,9 +84,10 @@ public static class ServiceWiringExtensions
                 project.Annotations.Add(new ProxySupportAnnotation { ProxyEnabled = false });
                 if (randomizePorts)
                 {
+                    // A port of our choosing, not none: a service that is restarted comes back on the same one.
                     foreach (var endpoint in project.Annotations.OfType<EndpointAnnotation>())
                     {
-                        endpoint.Port = null;
+                        endpoint.Port = FreeLoopbackPort();
                     }
                 }
             }
@@ -93,6 +96,13 @@ public static class ServiceWiringExtensions
         });
 
         return builder;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>
