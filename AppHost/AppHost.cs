@@ -18,6 +18,8 @@ var auditBrokerKey = builder.AddApiKey("audit-broker-key");
 var auditWorkerKey = builder.AddApiKey("audit-worker-key");
 // The audit chain's MAC key lives outside the database, and must be the same on every run.
 var auditChainKey = builder.AddStoredKey("audit-chain-key");
+// The Data Protection key ring is in the database; its keys are encrypted to this certificate, which is not.
+var keyEncryptionCertificate = builder.AddStoredCertificate("data-protection-kek");
 
 // Schema setup runs once and exits; everything that touches PostgreSQL waits for it.
 var migrator = builder.AddProject<Projects.Migrator>("migrator")
@@ -45,6 +47,7 @@ var receiver = builder.AddProject<Projects.Receiver>("receiver")
     .WithAuditKey(audit, auditReceiverKey)
     .WithSecrets(settings, "GITHUB_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET", "SLACK_SIGNING_SECRET")
     .WithEnvironment("Receiver__AdminApiKey", receiverAdminKey)
+    .WithEnvironment("DataProtection__KeyEncryptionCertificate", keyEncryptionCertificate)
     .WithSecretCommands(receiverAdminKey)
     .WithHttpHealthCheck("/health");
 
@@ -64,6 +67,7 @@ var broker = builder.AddProject<Projects.TokenBroker>("broker")
     .WithReference(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithSecrets(settings, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
     .WithEnvironment("Broker__ApiKey", brokerApiKey)
+    .WithEnvironment("DataProtection__KeyEncryptionCertificate", keyEncryptionCertificate)
     .WithProviders(sandbox)
     .WithHttpHealthCheck("/health");
 

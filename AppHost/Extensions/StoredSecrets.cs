@@ -4,8 +4,8 @@ namespace Integrations.AppHost;
 
 /// <summary>
 /// Secrets that must outlive the AppHost process because what they protect does: a local server's
-/// password (its data directory persists) and the audit chain key (rows keyed under it must still
-/// verify next run). Each is generated once and kept beside the data in <c>&lt;data&gt;/secrets/&lt;name&gt;</c>,
+/// password (its data directory persists), the audit chain key (rows keyed under it must still
+/// verify next run) and the key ring's key-encryption certificate (the ring's keys are encrypted to it). Each is generated once and kept beside the data in <c>&lt;data&gt;/secrets/&lt;name&gt;</c>,
 /// created readable and writable by the owner only (0600) before a byte is written.
 /// </summary>
 public static class StoredSecrets
@@ -19,10 +19,15 @@ public static class StoredSecrets
     }
 
     /// <summary>The secret stored as <paramref name="name"/>; when there is none, <paramref name="bytes"/> random bytes as lower-case hex, stored first.</summary>
-    public static string ReadOrCreate(string dataDirectory, string name, int bytes)
+    public static string ReadOrCreate(string dataDirectory, string name, int bytes) =>
+        ReadOrCreate(dataDirectory, name, () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes)));
+
+    /// <summary>The secret stored as <paramref name="name"/>; when there is none, the one <paramref name="create"/> returns, stored first.</summary>
+    public static string ReadOrCreate(string dataDirectory, string name, Func<string> create)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(create);
         var directory = Path.Combine(dataDirectory, "secrets");
         var path = Path.Combine(directory, name);
         if (File.Exists(path))
@@ -31,7 +36,7 @@ public static class StoredSecrets
         }
 
         Directory.CreateDirectory(directory);
-        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
+        var secret = create();
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {

@@ -31,7 +31,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddAuditClient();
 
         // Rotated secrets are stored encrypted; the key ring is shared by all replicas through PostgreSQL.
-        builder.Services.AddPostgresDataProtection("Integrations.Receiver");
+        builder.AddPostgresDataProtection("Integrations.Receiver");
         builder.Services.AddSingleton<WebhookSecretStore>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WebhookSecretStore>());
 

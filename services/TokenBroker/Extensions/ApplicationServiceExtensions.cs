@@ -21,7 +21,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddAuditClient();
 
         // Tokens are stored encrypted; the key ring is shared by all replicas through PostgreSQL.
-        builder.Services.AddPostgresDataProtection("Integrations.TokenBroker");
+        builder.AddPostgresDataProtection("Integrations.TokenBroker");
         builder.Services.AddSingleton<TokenProtector>();
         builder.Services.AddSingleton<ConnectionStore>();
         builder.Services.AddScoped<AccessTokenIssuer>();
