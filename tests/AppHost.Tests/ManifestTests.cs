@@ -41,8 +41,9 @@ public sealed class ManifestTests
             Assert.Equal("project.v0", resources.GetProperty(service).GetProperty("type").GetString());
         }
 
-        // Secrets reach the manifest as secret parameters, never as values; the deployer supplies the audit chain key.
-        foreach (var name in new[] { "github-webhook-secret", "audit-chain-key" })
+        // Secrets reach the manifest as secret parameters, never as values; the deployer supplies the audit chain key
+        // and the key ring's key-encryption certificate.
+        foreach (var name in new[] { "github-webhook-secret", "audit-chain-key", "data-protection-kek" })
         {
             var parameter = resources.GetProperty(name);
             Assert.Equal("parameter.v0", parameter.GetProperty("type").GetString());

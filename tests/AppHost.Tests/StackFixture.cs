@@ -67,6 +67,12 @@ public sealed class StackFixture : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
 
+    /// <summary>
+    /// The key ring's key-encryption certificate (base64 PKCS#12), made once per test run rather than kept in
+    /// source, so that stacks started in one run on the same data agree.
+    /// </summary>
+    public static readonly string KeyEncryptionCertificate = ApiKeyExtensions.CreateKeyEncryptionCertificate("data-protection-kek");
+
     /// <summary>The AppHost arguments that pin every secret and key to the constants above.</summary>
     public static IReadOnlyList<string> Arguments { get; } =
     [
@@ -85,6 +91,7 @@ public sealed class StackFixture : IAsyncLifetime
         $"Parameters:audit-receiver-key={AuditReceiverKey}",
         $"Parameters:audit-broker-key={AuditBrokerKey}",
         $"Parameters:audit-chain-key={AuditChainKey}",
+        $"Parameters:data-protection-kek={KeyEncryptionCertificate}",
         $"Dashboard:Url={DashboardUrl}",
         $"GOOGLE_CLIENT_ID={GoogleClientId}",
         $"GOOGLE_CLIENT_SECRET={GoogleClientSecret}",
@@ -136,6 +143,7 @@ public sealed class StackFixture : IAsyncLifetime
             .WithEnvironment("GOOGLE_CLIENT_ID", GoogleClientId)
             .WithEnvironment("GOOGLE_CLIENT_SECRET", GoogleClientSecret)
             .WithEnvironment("Broker__ApiKey", BrokerApiKey)
+            .WithEnvironment("DataProtection__KeyEncryptionCertificate", builder.CreateResourceBuilder<ParameterResource>("data-protection-kek"))
             .WithReference(builder.CreateResourceBuilder<ProjectResource>("gate")).WithEnvironment("Gate__ApiKey", GateApiKey)
             .WithProviders(builder.CreateResourceBuilder<ProjectResource>("sandbox"))
             .WithHttpHealthCheck("/health");

@@ -54,6 +54,7 @@ public sealed class ResilienceStack : IAsyncLifetime
         ["audit-receiver-key"] = StackFixture.AuditReceiverKey,
         ["audit-broker-key"] = StackFixture.AuditBrokerKey,
         ["audit-chain-key"] = StackFixture.AuditChainKey,
+        ["data-protection-kek (base64 PKCS#12)"] = StackFixture.KeyEncryptionCertificate,
         ["GOOGLE_CLIENT_SECRET"] = StackFixture.GoogleClientSecret,
         ["GITHUB_CLIENT_SECRET"] = StackFixture.ExtraOAuthApps["GITHUB_CLIENT_SECRET"],
         ["SLACK_CLIENT_SECRET"] = StackFixture.ExtraOAuthApps["SLACK_CLIENT_SECRET"],
