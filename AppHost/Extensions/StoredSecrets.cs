@@ -5,7 +5,8 @@ namespace Integrations.AppHost;
 /// <summary>
 /// Secrets that must outlive the AppHost process because what they protect does: a local server's
 /// password (its data directory persists), the audit chain key (rows keyed under it must still
-/// verify next run) and the key ring's key-encryption certificate (the ring's keys are encrypted to it). Each is generated once and kept beside the data in <c>&lt;data&gt;/secrets/&lt;name&gt;</c>,
+/// verify next run) and the key ring's key-encryption certificate (the ring's keys are encrypted to it).
+/// Each is generated once and kept beside the data in <c>&lt;data&gt;/secrets/&lt;name&gt;</c>,
 /// created readable and writable by the owner only (0600) before a byte is written.
 /// </summary>
 public static class StoredSecrets
