@@ -9,9 +9,12 @@ namespace Integrations.Migrator;
 /// its own transaction together with its row in <c>schema_migrations</c>, so a script is applied
 /// exactly once or not at all. A session advisory lock keeps two migrators from racing. The process
 /// exits when done: non-zero on failure, which keeps every dependent service from starting.
+/// After a database's scripts, still under the lock, <see cref="ServiceRoles"/> brings the services'
+/// login roles and their grants on it up to date.
 /// </summary>
 public sealed class MigrationRunner(
     IServiceProvider services,
+    ServiceRoles roles,
     IHostApplicationLifetime lifetime,
     ILogger<MigrationRunner> logger) : BackgroundService
 {
@@ -84,6 +87,14 @@ public sealed class MigrationRunner(
                 await transaction.CommitAsync(cancellationToken);
                 MigratorLog.Applied(logger, database, version);
             }
+
+            await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+            {
+                await roles.ApplyAsync(database, connection, transaction, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            MigratorLog.RolesApplied(logger, database);
         }
         finally
         {
