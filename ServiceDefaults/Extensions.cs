@@ -133,6 +133,14 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>Adds <see cref="DatabaseLoginHealthCheck"/> on the service's <typeparamref name="TDataSource"/>: <c>/health</c> reports the role it logs in as.</summary>
+    public static IHealthChecksBuilder AddDatabaseLoginCheck<TDataSource>(this IHealthChecksBuilder checks) where TDataSource : System.Data.Common.DbDataSource
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        return checks.Add(new HealthCheckRegistration(
+            DatabaseLoginHealthCheck.Name, services => new DatabaseLoginHealthCheck(services.GetRequiredService<TDataSource>()), failureStatus: null, tags: null));
+    }
+
     /// <summary>
     /// Maps the health endpoints and, first, the problem-details exception handler (see
     /// <see cref="AddErrorResponses"/>). Call it straight after <c>Build()</c>, before any other

@@ -3,6 +3,7 @@ using Integrations.Audit.Chain;
 using Integrations.Audit.Pages;
 using Integrations.Audit.Writing;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Npgsql;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -11,7 +12,7 @@ internal static class ApplicationServiceExtensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDataSource("auditdb", configureDataSourceBuilder: DatabaseRole.Configure);
-        builder.Services.AddHealthChecks().AddCheck<DatabaseRole>("auditdb-role");
+        builder.Services.AddHealthChecks().AddCheck<DatabaseRole>("auditdb-role").AddDatabaseLoginCheck<NpgsqlDataSource>();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditStore>();

@@ -3,6 +3,7 @@ using Integrations.Receiver.Apis;
 using Integrations.Receiver.Secrets;
 using Integrations.Receiver.Verification;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -18,6 +19,7 @@ internal static class ApplicationServiceExtensions
             database.ConnectionStringBuilder.MaxAutoPrepare = 16;
             database.ConnectionStringBuilder.NoResetOnClose = true;
         });
+        builder.Services.AddHealthChecks().AddDatabaseLoginCheck<NpgsqlDataSource>();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ReceiverJsonContext.Default));
         builder.Services.AddSingleton(TimeProvider.System);

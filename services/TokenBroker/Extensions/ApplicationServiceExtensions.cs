@@ -3,6 +3,7 @@ using Integrations.TokenBroker;
 using Integrations.TokenBroker.Connections;
 using Integrations.TokenBroker.Providers;
 using Microsoft.Extensions.Http.Resilience;
+using Npgsql;
 using Polly;
 
 namespace Microsoft.Extensions.Hosting;
@@ -12,6 +13,7 @@ internal static class ApplicationServiceExtensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDataSource("integrationsdb");
+        builder.Services.AddHealthChecks().AddDatabaseLoginCheck<NpgsqlDataSource>();
 
         // Request lines would carry the callback's code and state in the query string.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);

@@ -8,6 +8,7 @@ using Integrations.Worker.Queue;
 using Integrations.Worker.Slack;
 using Integrations.Worker.Stripe;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -102,6 +103,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryProcessor>());
         builder.Services.AddHealthChecks()
             .AddCheck<DeliveryProcessorHealthCheck>("delivery-processor")
-            .AddCheck<FlowsHealthCheck>("flows");
+            .AddCheck<FlowsHealthCheck>("flows")
+            .AddDatabaseLoginCheck<NpgsqlDataSource>();
     }
 }
