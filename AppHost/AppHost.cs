@@ -21,14 +21,21 @@ var auditChainKey = builder.AddStoredKey("audit-chain-key");
 // The Data Protection key ring is in the database; its keys are encrypted to this certificate, which is not.
 var keyEncryptionCertificate = builder.AddStoredCertificate("data-protection-kek");
 
-// Schema setup runs once and exits; everything that touches PostgreSQL waits for it.
+// Each service logs in to PostgreSQL as its own least-privilege role; the superuser stays with the migrator.
+var receiverLogin = builder.AddServiceLogin(infra.IntegrationsDb, "integrations_receiver");
+var workerLogin = builder.AddServiceLogin(infra.IntegrationsDb, "integrations_worker");
+var brokerLogin = builder.AddServiceLogin(infra.IntegrationsDb, "integrations_broker");
+var auditLogin = builder.AddServiceLogin(infra.AuditDb, "audit_service");
+
+// Schema setup, roles and grants run once and exit; everything that touches PostgreSQL waits for it.
 var migrator = builder.AddProject<Projects.Migrator>("migrator")
     .WithReference(infra.AuditDb).WaitFor(infra.AuditDb)
-    .WithReference(infra.IntegrationsDb).WaitFor(infra.IntegrationsDb);
+    .WithReference(infra.IntegrationsDb).WaitFor(infra.IntegrationsDb)
+    .WithServiceLogins(receiverLogin, workerLogin, brokerLogin, auditLogin);
 
 // The audit page links each row to its trace in the dashboard.
 var audit = builder.AddProject<Projects.Audit>("audit")
-    .WithReference(infra.AuditDb).WaitForCompletion(migrator)
+    .WithServiceLogin(auditLogin).WaitForCompletion(migrator)
     .WithSecrets(settings)
     .WithEnvironment("Audit__ApiKey", auditApiKey)
     .WithEnvironment("Audit__AdminKey", auditAdminKey)
@@ -43,7 +50,7 @@ var gate = builder.AddProject<Projects.Gate>("gate")
     .WithHttpHealthCheck("/health");
 
 var receiver = builder.AddProject<Projects.Receiver>("receiver")
-    .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
+    .WithServiceLogin(receiverLogin).WaitForCompletion(migrator)
     .WithAuditKey(audit, auditReceiverKey)
     .WithSecrets(settings, "GITHUB_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET", "SLACK_SIGNING_SECRET")
     .WithEnvironment("Receiver__AdminApiKey", receiverAdminKey)
@@ -62,7 +69,7 @@ var sandbox = settings.IsSandbox
 
 // OAuth connections for the other services; its API needs the broker key, except the OAuth callback.
 var broker = builder.AddProject<Projects.TokenBroker>("broker")
-    .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
+    .WithServiceLogin(brokerLogin).WaitForCompletion(migrator)
     .WithAuditKey(audit, auditBrokerKey)
     .WithReference(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithSecrets(settings, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
@@ -72,7 +79,7 @@ var broker = builder.AddProject<Projects.TokenBroker>("broker")
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Worker>("worker")
-    .WithReference(infra.IntegrationsDb).WaitForCompletion(migrator)
+    .WithServiceLogin(workerLogin).WaitForCompletion(migrator)
     .WithAuditKey(audit, auditWorkerKey).WaitFor(audit)
     .WithReference(gate).WaitFor(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithReference(broker).WithEnvironment("Broker__ApiKey", brokerApiKey)
