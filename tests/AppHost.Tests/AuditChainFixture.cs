@@ -31,9 +31,8 @@ public sealed class AuditChainFixture : IAsyncLifetime
 
     private static IResourceBuilder<ProjectResource> AddAuditProcess(IDistributedApplicationTestingBuilder builder, string name)
     {
-        var database = builder.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "auditdb");
         return builder.AddProject(name, Path.Combine(builder.AppHostDirectory, "..", "services", "Audit", "Audit.csproj"))
-            .WithReference(builder.CreateResourceBuilder(database))
+            .WithServiceLogin(ServiceLogins.For(builder, "auditdb", "audit_service"))
             .WaitForCompletion(builder.CreateResourceBuilder<ProjectResource>("migrator"))
             .WithEnvironment("INTEGRATION_ENV", "sandbox")
             .WithEnvironment("Audit__ApiKey", StackFixture.AuditApiKey)

@@ -41,13 +41,19 @@ public sealed class ManifestTests
             Assert.Equal("project.v0", resources.GetProperty(service).GetProperty("type").GetString());
         }
 
-        // Secrets reach the manifest as secret parameters, never as values; the deployer supplies the audit chain key
-        // and the key ring's key-encryption certificate.
-        foreach (var name in new[] { "github-webhook-secret", "audit-chain-key", "data-protection-kek" })
+        // Secrets reach the manifest as secret parameters, never as values; the deployer supplies the audit chain key,
+        // the key ring's key-encryption certificate and each service role's database password.
+        foreach (var name in new[] { "github-webhook-secret", "audit-chain-key", "data-protection-kek", "pg-integrations-worker-password", "pg-audit-service-password" })
         {
             var parameter = resources.GetProperty(name);
             Assert.Equal("parameter.v0", parameter.GetProperty("type").GetString());
             Assert.True(parameter.GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
         }
+
+        // A deployed service logs in as its own role, with its own password; only the migrator gets the superuser's.
+        var workerDatabase = resources.GetProperty("worker").GetProperty("env").GetProperty("ConnectionStrings__integrationsdb").GetString();
+        Assert.Contains("Username=integrations_worker;Password={pg-integrations-worker-password.value}", workerDatabase, StringComparison.Ordinal);
+        Assert.Contains("{pg.bindings.tcp.host}", workerDatabase, StringComparison.Ordinal);
+        Assert.DoesNotContain("pg-password", workerDatabase, StringComparison.Ordinal);
     }
 }

@@ -135,9 +135,8 @@ public sealed class StackFixture : IAsyncLifetime
 
     private static IResourceBuilder<ProjectResource> AddBrokerReplica(IDistributedApplicationTestingBuilder builder)
     {
-        var database = builder.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == "integrationsdb");
         return builder.AddProject(BrokerReplica, Path.Combine(builder.AppHostDirectory, "..", "services", "TokenBroker", "TokenBroker.csproj"))
-            .WithReference(builder.CreateResourceBuilder(database)).WaitForCompletion(builder.CreateResourceBuilder<ProjectResource>("migrator"))
+            .WithServiceLogin(ServiceLogins.For(builder, "integrationsdb", "integrations_broker")).WaitForCompletion(builder.CreateResourceBuilder<ProjectResource>("migrator"))
             .WithReference(builder.CreateResourceBuilder<ProjectResource>("audit")).WithEnvironment("Audit__ApiKey", AuditBrokerKey)
             .WithEnvironment("INTEGRATION_ENV", "sandbox")
             .WithEnvironment("GOOGLE_CLIENT_ID", GoogleClientId)

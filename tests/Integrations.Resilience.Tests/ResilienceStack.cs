@@ -94,7 +94,8 @@ public sealed class ResilienceStack : IAsyncLifetime
     }
 
     /// <summary>
-    /// Every other secret parameter's value (the generated Redis and PostgreSQL passwords). OAuth
+    /// Every other secret parameter's value (the generated Redis and PostgreSQL passwords, and each
+    /// service role's database password). OAuth
     /// client ids are left out: they are public, sent in every authorization URL.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, string>> InfrastructureSecretsAsync()
