@@ -36,12 +36,19 @@ psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -q -c 'CREATE DATABASE integrationsd
 
 base="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$password"
 export ConnectionStrings__integrationsdb="$base;Database=integrationsdb" ConnectionStrings__auditdb="$base;Database=auditdb"
+# The migrator creates each service's login role with these passwords; each service logs in as its own
+# role, as under the AppHost (docs/architecture.md, "Database roles").
+for role in integrations_receiver integrations_worker integrations_broker audit_service; do
+  export "ServiceRoles__${role}__Password=$password-$role"
+done
+login() { echo "Host=127.0.0.1;Port=$PG_PORT;Username=$1;Password=$password-$1;Database=$2"; }
 key="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 chain_key=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export Audit__ApiKey="$key" Audit__AdminKey="admin-$key" Audit__ChainKey="$chain_key" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
 
 dotnet services/Migrator/bin/Release/net10.0/Migrator.dll >"$work/migrator.log" 2>&1
-dotnet services/Audit/bin/Release/net10.0/Audit.dll --urls "http://127.0.0.1:$AUDIT_PORT" >"$work/audit.log" 2>&1 &
+ConnectionStrings__auditdb="$(login audit_service auditdb)" \
+  dotnet services/Audit/bin/Release/net10.0/Audit.dll --urls "http://127.0.0.1:$AUDIT_PORT" >"$work/audit.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$AUDIT_PORT/health" >/dev/null && break; sleep 0.5; done
 

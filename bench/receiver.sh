@@ -37,13 +37,20 @@ psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -q -c 'CREATE DATABASE integrationsd
 
 base="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$password"
 export ConnectionStrings__integrationsdb="$base;Database=integrationsdb" ConnectionStrings__auditdb="$base;Database=auditdb"
+# The migrator creates each service's login role with these passwords; each service logs in as its own
+# role, as under the AppHost (docs/architecture.md, "Database roles").
+for role in integrations_receiver integrations_worker integrations_broker audit_service; do
+  export "ServiceRoles__${role}__Password=$password-$role"
+done
+login() { echo "Host=127.0.0.1;Port=$PG_PORT;Username=$1;Password=$password-$1;Database=$2"; }
 secret="bench-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export GITHUB_WEBHOOK_SECRET="$secret" STRIPE_WEBHOOK_SECRET="whsec_bench" SLACK_SIGNING_SECRET="bench" SLACK_BOT_TOKEN="xoxb-bench" GITHUB_TOKEN="bench" STRIPE_SECRET_KEY="sk_test_bench"
 # The worker validates its provider and gate settings at start; the ping deliveries used here reach neither.
 export Receiver__AdminApiKey="bench-admin-$secret" Worker__AdminApiKey="bench-admin-$secret" Gate__ApiKey="bench-gate-$secret" Audit__ApiKey="bench-audit-$secret" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
 
 dotnet services/Migrator/bin/Release/net10.0/Migrator.dll >"$work/migrator.log" 2>&1
-dotnet services/Receiver/bin/Release/net10.0/Receiver.dll --urls "http://127.0.0.1:$RECEIVER_PORT" >"$work/receiver.log" 2>&1 &
+ConnectionStrings__integrationsdb="$(login integrations_receiver integrationsdb)" \
+  dotnet services/Receiver/bin/Release/net10.0/Receiver.dll --urls "http://127.0.0.1:$RECEIVER_PORT" >"$work/receiver.log" 2>&1 &
 receiver=$!
 pids+=($receiver)
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$RECEIVER_PORT/health" >/dev/null && break; sleep 0.5; done
@@ -66,7 +73,8 @@ psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d integrationsdb -qc "CHECKPOINT"
 echo "kernel writeback: vm.dirty_background_ratio $(cat /proc/sys/vm/dirty_background_ratio), vm.dirty_background_bytes $(cat /proc/sys/vm/dirty_background_bytes), vm.dirty_expire_centisecs $(cat /proc/sys/vm/dirty_expire_centisecs)"
 
 echo "== constant ${RATE}/s with the worker draining: ${WARMUP} s warm-up, then 30 s measured"
-dotnet services/Worker/bin/Release/net10.0/Worker.dll --urls "http://127.0.0.1:$WORKER_PORT" >"$work/worker.log" 2>&1 &
+ConnectionStrings__integrationsdb="$(login integrations_worker integrationsdb)" \
+  dotnet services/Worker/bin/Release/net10.0/Worker.dll --urls "http://127.0.0.1:$WORKER_PORT" >"$work/worker.log" 2>&1 &
 worker=$!
 pids+=($worker)
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$WORKER_PORT/alive" >/dev/null && break; sleep 0.5; done
