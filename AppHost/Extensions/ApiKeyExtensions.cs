@@ -30,18 +30,8 @@ public static class ApiKeyExtensions
     /// directory's <c>secrets/</c> folder, owner-only (<see cref="StoredSecrets"/>). In publish mode it is a plain
     /// secret parameter that the deployer supplies.
     /// </summary>
-    public static IResourceBuilder<ParameterResource> AddStoredKey(this IDistributedApplicationBuilder builder, string name)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var key = $"Parameters:{name}";
-        if (builder.ExecutionContext.IsRunMode && string.IsNullOrEmpty(builder.Configuration[key]))
-        {
-            var stored = StoredSecrets.ReadOrCreate(StoredSecrets.DataDirectory(builder), name, bytes: 32);
-            builder.Configuration.AddInMemoryCollection([KeyValuePair.Create(key, (string?)stored)]);
-        }
-
-        return builder.AddParameter(name, secret: true);
-    }
+    public static IResourceBuilder<ParameterResource> AddStoredKey(this IDistributedApplicationBuilder builder, string name) =>
+        builder.AddStoredParameter(name, dataDirectory => StoredSecrets.ReadOrCreate(dataDirectory, name, bytes: 32));
 
     /// <summary>
     /// A key-encryption certificate that must stay the same from run to run (what is encrypted to it must
@@ -51,14 +41,21 @@ public static class ApiKeyExtensions
     /// (<see cref="StoredSecrets"/>). In publish mode it is a plain secret parameter that the deployer supplies
     /// from the platform's secret store.
     /// </summary>
-    public static IResourceBuilder<ParameterResource> AddStoredCertificate(this IDistributedApplicationBuilder builder, string name)
+    public static IResourceBuilder<ParameterResource> AddStoredCertificate(this IDistributedApplicationBuilder builder, string name) =>
+        builder.AddStoredParameter(name, dataDirectory => StoredSecrets.ReadOrCreate(dataDirectory, name, () => CreateKeyEncryptionCertificate(name)));
+
+    /// <summary>
+    /// A secret parameter whose value, unless <c>Parameters:&lt;name&gt;</c> is configured, comes in run mode from
+    /// <paramref name="readOrCreate"/> (given the data directory); in publish mode the deployer supplies it.
+    /// </summary>
+    private static IResourceBuilder<ParameterResource> AddStoredParameter(
+        this IDistributedApplicationBuilder builder, string name, Func<string, string> readOrCreate)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var key = $"Parameters:{name}";
         if (builder.ExecutionContext.IsRunMode && string.IsNullOrEmpty(builder.Configuration[key]))
         {
-            var stored = StoredSecrets.ReadOrCreate(StoredSecrets.DataDirectory(builder), name, () => CreateKeyEncryptionCertificate(name));
-            builder.Configuration.AddInMemoryCollection([KeyValuePair.Create(key, (string?)stored)]);
+            builder.Configuration.AddInMemoryCollection([KeyValuePair.Create(key, (string?)readOrCreate(StoredSecrets.DataDirectory(builder)))]);
         }
 
         return builder.AddParameter(name, secret: true);
