@@ -72,6 +72,7 @@ public sealed class FaultInjector(DistributedApplication app, ITestOutputHelper 
         var instances = await InstancesAsync(resource);
         var instance = instances[replica % instances.Length];
         Assert.True(app.ResourceNotifications.TryGetCurrentState(instance, out var state), $"no state for {instance}");
+        var killed = TimeProvider.System.GetTimestamp();
         var pid = Convert.ToInt32(state!.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
         using (var process = Process.GetProcessById(pid))
         {
@@ -92,10 +93,19 @@ public sealed class FaultInjector(DistributedApplication app, ITestOutputHelper 
             }
         }
 
+        // Where a slow recovery spent its time: seeing the death, starting, or becoming healthy.
+        var down = TimeProvider.System.GetTimestamp();
         var started = await app.ResourceCommands.ExecuteCommandAsync(instance, KnownResourceCommands.StartCommand, cancellationToken);
         Assert.True(started.Success, $"start {instance}: {started.Message}");
+        await app.ResourceNotifications.WaitForResourceAsync(resource, e => e.ResourceId == instance && e.Snapshot.State?.Text == KnownResourceStates.Running, cancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(90), cancellationToken);
+        var running = TimeProvider.System.GetTimestamp();
         await WaitHealthyAsync(resource, instance, cancellationToken);
+        output.WriteLine($"  {instance}: seen down in {Seconds(killed, down)}, running in {Seconds(down, running)}, healthy in {Seconds(running, TimeProvider.System.GetTimestamp())}");
     }
+
+    private static string Seconds(long from, long to) =>
+        $"{TimeProvider.System.GetElapsedTime(from, to).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s";
 
     private async Task<bool> WaitDownAsync(string resource, string instance, CancellationToken cancellationToken)
     {

@@ -120,7 +120,12 @@ public sealed class FaultsUnderLoadTests(ITestOutputHelper output) : IDisposable
         builder.CreateResourceBuilder<ProjectResource>("worker").WithReplicas(s_replicas["worker"])
             .WithEnvironment("Queue__Lease", "00:00:15")
             .WithEnvironment("Queue__EffectLease", "00:00:10")
+            // Retries at most 15 s apart, so the run drains soon after the load ends, and 20 of them: a
+            // retry horizon of about 2 minutes on average, as the defaults give (8 attempts, up to 5 minutes
+            // apart). Fewer would dead-letter deliveries while a killed service is still coming back, which
+            // on a loaded 2-core machine has taken up to a minute (FaultInjector waits up to 105 s).
             .WithEnvironment("Queue__MaxRetryDelay", "00:00:15")
+            .WithEnvironment("Queue__MaxAttempts", "20")
             // Queued triage runs may use only allow-listed connections and repositories: add this test's.
             .WithEnvironment("Triage__AllowedConnections__1", "chaos@example.com")
             .WithEnvironment("Triage__AllowedRepositories__1", DeliveryLoad.SupportRepository);
@@ -176,12 +181,16 @@ public sealed class FaultsUnderLoadTests(ITestOutputHelper output) : IDisposable
     {
         await using var connection = new Npgsql.NpgsqlConnection(await app.GetConnectionStringAsync("integrationsdb"));
         await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand("SELECT provider, delivery_id, state FROM deliveries", connection);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT provider, delivery_id, state, attempts, last_error FROM deliveries", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var states = new Dictionary<string, string>();
         while (await reader.ReadAsync())
         {
-            states[$"{reader.GetString(0)}:{reader.GetString(1)}"] = reader.GetString(2);
+            var state = reader.GetString(2);
+            // A delivery that did not finish says why: its attempts and last error.
+            states[$"{reader.GetString(0)}:{reader.GetString(1)}"] = state == "done" || reader.IsDBNull(4)
+                ? state
+                : $"{state} after {reader.GetInt32(3)} attempts ({reader.GetString(4)})";
         }
 
         return states;
