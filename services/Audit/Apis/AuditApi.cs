@@ -147,18 +147,7 @@ public static partial class AuditApi
             return AuditProblems.Unavailable("The export could not start; retry later.");
         }
 
-        context.Response.ContentType = NdjsonExport.ContentType;
-        using var export = new NdjsonExport(context.Response.Body);
-        if (any)
-        {
-            do
-            {
-                await export.WriteAsync(rows.Current, cancellationToken);
-            }
-            while (await rows.MoveNextAsync());
-        }
-
-        await export.FlushAsync(cancellationToken);
+        await NdjsonExport.WriteAllAsync(context.Response, rows, any, cancellationToken);
         return TypedResults.Empty;
     }
 

@@ -70,5 +70,28 @@ public sealed class NdjsonExport : IDisposable
         }
     }
 
+    /// <summary>
+    /// Streams <paramref name="rows"/> to <paramref name="response"/> as NDJSON, from the row the enumerator
+    /// is on (<paramref name="any"/>: whether there is one). The caller reads the first row before calling,
+    /// so a database that is down is answered with a 503 before any header is sent.
+    /// </summary>
+    public static async Task WriteAllAsync(HttpResponse response, IAsyncEnumerator<ChainRow> rows, bool any, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(rows);
+        response.ContentType = ContentType;
+        using var export = new NdjsonExport(response.Body);
+        if (any)
+        {
+            do
+            {
+                await export.WriteAsync(rows.Current, cancellationToken);
+            }
+            while (await rows.MoveNextAsync());
+        }
+
+        await export.FlushAsync(cancellationToken);
+    }
+
     public void Dispose() => _json.Dispose();
 }
