@@ -15,6 +15,8 @@ if [ "$(id -u)" = "0" ] && [ -z "${Infra__DataDirectory:-}" ] && ! runuser -u po
   export Infra__DataDirectory="/var/lib/integrations/$(basename "$PWD")"
   mkdir -p "$Infra__DataDirectory"
   echo "Data folder: $Infra__DataDirectory (the postgres user cannot reach $PWD)"
+  # The operator file (each API's URL and key) stays in the checkout, where the CLI looks for it.
+  export Operator__File="$PWD/.data/operator.json"
 fi
 
 # Release, so the stack users run is the build bench/stack.sh measures (debug from an IDE instead).

@@ -53,6 +53,7 @@ var receiver = builder.AddProject<Projects.Receiver>("receiver")
     .WithServiceLogin(receiverLogin).WaitForCompletion(migrator)
     .WithAuditKey(audit, auditReceiverKey)
     .WithSecrets(settings, "GITHUB_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET", "SLACK_SIGNING_SECRET")
+    .WithWebhookSources(settings)
     .WithEnvironment("Receiver__AdminApiKey", receiverAdminKey)
     .WithEnvironment("DataProtection__KeyEncryptionCertificate", keyEncryptionCertificate)
     .WithSecretCommands(receiverAdminKey)
@@ -63,6 +64,7 @@ var receiver = builder.AddProject<Projects.Receiver>("receiver")
 var sandbox = settings.IsSandbox
     ? builder.AddProject<Projects.Sandbox>("sandbox")
         .WithSecrets(settings, [.. IntegrationSettings.SecretNames])
+        .WithWebhookSenders(settings)
         .WithReference(receiver)
         .WithHttpHealthCheck("/health")
     : null;
@@ -78,7 +80,7 @@ var broker = builder.AddProject<Projects.TokenBroker>("broker")
     .WithProviders(sandbox)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.Worker>("worker")
+var worker = builder.AddProject<Projects.Worker>("worker")
     .WithServiceLogin(workerLogin).WaitForCompletion(migrator)
     .WithAuditKey(audit, auditWorkerKey).WaitFor(audit)
     .WithReference(gate).WaitFor(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
@@ -89,6 +91,14 @@ builder.AddProject<Projects.Worker>("worker")
     .WithProviders(sandbox)
     .WithSandboxTriage(sandbox)
     .WithHttpHealthCheck("/health");
+
+// The CLI and its MCP server find each API and its key here (.data/operator.json, 0600), straight after ./run.sh.
+builder.WithOperatorFile(
+    ("receiver", receiver, receiverAdminKey, ""),
+    ("worker", worker, workerAdminKey, ""),
+    ("broker", broker, brokerApiKey, ""),
+    ("audit", audit, auditApiKey, ""),
+    ("audit-page", audit, auditAdminKey, "audit"));
 
 builder.WithTraceSampleRatio();
 builder.WithDirectEndpoints();

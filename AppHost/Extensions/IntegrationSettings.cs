@@ -35,11 +35,15 @@ public sealed class IntegrationSettings
 
     private readonly Dictionary<string, IResourceBuilder<ParameterResource>> _parameters;
 
-    private IntegrationSettings(string environment, Dictionary<string, IResourceBuilder<ParameterResource>> parameters)
+    private IntegrationSettings(string environment, IReadOnlyList<WebhookSource> sources, Dictionary<string, IResourceBuilder<ParameterResource>> parameters)
     {
         Environment = environment;
+        Sources = sources;
         _parameters = parameters;
     }
+
+    /// <summary>The webhook sources declared in configuration (<see cref="WebhookSource"/>), with the sandbox's default.</summary>
+    public IReadOnlyList<WebhookSource> Sources { get; }
 
     /// <summary><c>sandbox</c> or <c>live</c>.</summary>
     public string Environment { get; }
@@ -61,15 +65,18 @@ public sealed class IntegrationSettings
         var dotEnv = Path.Combine(builder.AppHostDirectory, "..", ".env");
         if (File.Exists(dotEnv))
         {
-            // The environment wins: only names it leaves unset are taken from .env.
+            // The environment wins: only names it leaves unset are taken from .env. A name with `__` is a
+            // settings key (Webhooks__Sources__acme__Scheme), read as the environment would read it.
             var fromFile = DotEnvFile.Parse(File.ReadAllLines(dotEnv))
+                .Select(pair => KeyValuePair.Create(pair.Key.Replace("__", ":", StringComparison.Ordinal), pair.Value))
                 .Where(pair => string.IsNullOrEmpty(builder.Configuration[pair.Key]))
                 .Select(pair => KeyValuePair.Create(pair.Key, (string?)pair.Value));
             builder.Configuration.AddInMemoryCollection(fromFile);
         }
 
         var environment = ParseEnvironment(builder.Configuration[EnvironmentVariable]);
-        var values = ResolveSecrets(environment, name => builder.Configuration[name]);
+        var sources = WebhookSource.Read(builder.Configuration, environment == "sandbox");
+        var values = ResolveSecrets(environment, name => builder.Configuration[name], sources);
 
         var parameters = new Dictionary<string, IResourceBuilder<ParameterResource>>();
         var parameterValues = new Dictionary<string, string?>();
@@ -81,7 +88,7 @@ public sealed class IntegrationSettings
         }
 
         builder.Configuration.AddInMemoryCollection(parameterValues);
-        return new IntegrationSettings(environment, parameters);
+        return new IntegrationSettings(environment, sources, parameters);
     }
 
     public static string ParseEnvironment(string? value) => value?.Trim().ToLowerInvariant() switch
@@ -92,17 +99,20 @@ public sealed class IntegrationSettings
     };
 
     /// <summary>
-    /// Returns the secrets to pass on. Sandbox fills gaps with fresh random values; live passes what is
-    /// set and refuses half an OAuth app, naming the missing variable.
+    /// Returns the secrets to pass on: <see cref="SecretNames"/> and the signing secret of each declared
+    /// source. Sandbox fills gaps with fresh random values; live passes what is set and refuses half an
+    /// OAuth app or a declared source without its secret, naming the missing variable.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> ResolveSecrets(string environment, Func<string, string?> lookup)
+    public static IReadOnlyDictionary<string, string> ResolveSecrets(
+        string environment, Func<string, string?> lookup, IReadOnlyList<WebhookSource>? sources = null)
     {
         ArgumentNullException.ThrowIfNull(lookup);
 
+        var declared = (sources ?? []).Where(s => !s.IsBuiltIn).ToDictionary(s => s.SecretVariable, StringComparer.Ordinal);
         var values = new Dictionary<string, string>();
         var missing = new List<string>();
         var refused = new List<string>();
-        foreach (var name in SecretNames)
+        foreach (var name in SecretNames.Concat(declared.Keys))
         {
             var value = lookup(name);
             if (!string.IsNullOrWhiteSpace(value))
@@ -115,7 +125,11 @@ public sealed class IntegrationSettings
             }
             else if (environment == "sandbox")
             {
-                values[name] = SandboxValue(name);
+                values[name] = declared.TryGetValue(name, out var source) && source.Scheme == "standard" ? StandardWebhooksSecret() : SandboxValue(name);
+            }
+            else if (declared.TryGetValue(name, out var source))
+            {
+                missing.Add($"{name} (the source {source.Name} is declared)");
             }
         }
 
@@ -123,7 +137,7 @@ public sealed class IntegrationSettings
         {
             if (values.ContainsKey(id) != values.ContainsKey(secret))
             {
-                missing.Add(values.ContainsKey(id) ? secret : id);
+                missing.Add(values.ContainsKey(id) ? $"{secret} (an OAuth app needs its secret)" : $"{id} (an OAuth app needs its id)");
             }
         }
 
@@ -137,7 +151,7 @@ public sealed class IntegrationSettings
         if (missing.Count > 0)
         {
             throw new InvalidOperationException(
-                $"{EnvironmentVariable}=live needs these variables, which are not set (an OAuth app needs its id and its secret): {string.Join(", ", missing)}. " +
+                $"{EnvironmentVariable}=live needs these variables, which are not set: {string.Join(", ", missing)}. " +
                 "Set them in the environment or in .env (see .env.example).");
         }
 
@@ -201,6 +215,9 @@ public sealed class IntegrationSettings
 
         return null;
     }
+
+    /// <summary>A Standard Webhooks secret: <c>whsec_</c> and a base64 key of 32 random bytes.</summary>
+    private static string StandardWebhooksSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     private static string SandboxValue(string name)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
@@ -31,6 +32,43 @@ public static class ServiceWiringExtensions
         }
 
         return service.WithEnvironment(IntegrationSettings.EnvironmentVariable, settings.Environment);
+    }
+
+    /// <summary>
+    /// Gives the receiver the webhook sources declared in configuration (<see cref="WebhookSource"/>) as
+    /// <c>Receiver:Sources:&lt;name&gt;</c>: scheme, signing secret and body limit. A built-in source's secret
+    /// comes from its own variable (<see cref="WithSecrets"/>), so for it only a body limit is passed.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithWebhookSources(this IResourceBuilder<ProjectResource> receiver, IntegrationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var source in settings.Sources)
+        {
+            var key = $"Receiver__Sources__{source.Name}__";
+            if (!source.IsBuiltIn)
+            {
+                receiver.WithEnvironment(key + "Scheme", source.Scheme).WithEnvironment(key + "Secrets__0", settings.Secret(source.SecretVariable));
+            }
+
+            if (source.MaxBodyBytes is { } limit)
+            {
+                receiver.WithEnvironment(key + "MaxBodyBytes", limit.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        return receiver;
+    }
+
+    /// <summary>Lets the sandbox send signed webhooks as each declared Standard Webhooks source (<c>Sandbox:StandardSources</c>).</summary>
+    public static IResourceBuilder<ProjectResource> WithWebhookSenders(this IResourceBuilder<ProjectResource> sandbox, IntegrationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var source in settings.Sources.Where(s => s.Scheme == "standard"))
+        {
+            sandbox.WithEnvironment($"Sandbox__StandardSources__{source.Name}", settings.Secret(source.SecretVariable));
+        }
+
+        return sandbox;
     }
 
     /// <summary>

@@ -20,6 +20,13 @@ public sealed class SandboxOptions
 
     /// <summary>Signs Slack events the sandbox sends, from <c>SLACK_SIGNING_SECRET</c>.</summary>
     public string SlackSigningSecret { get; set; } = "";
+
     /// <summary>The only token the GitHub API accepts, from <c>GITHUB_TOKEN</c>.</summary>
     public string GitHubToken { get; set; } = "";
+
+    /// <summary>
+    /// The Standard Webhooks sources the sandbox sends as (the help desk's <c>support</c>), each with its
+    /// <c>whsec_</c> secret, from <c>Sandbox:StandardSources:&lt;source&gt;</c>; the AppHost passes every declared one.
+    /// </summary>
+    public Dictionary<string, string> StandardSources { get; } = new(StringComparer.Ordinal);
 }

@@ -22,14 +22,24 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
         return await InvokeAsync(variables, args, input);
     }
 
-    /// <summary>Runs the CLI in-process with exactly the environment <paramref name="variables"/>.</summary>
-    public static async Task<CliRun> InvokeAsync(IReadOnlyDictionary<string, string?> variables, string[] args, string? input = null)
+    /// <summary>
+    /// Runs the CLI in-process with exactly the environment <paramref name="variables"/>, in
+    /// <paramref name="currentDirectory"/> (default: the temporary folder, where no operator file is found).
+    /// </summary>
+    public static async Task<CliRun> InvokeAsync(IReadOnlyDictionary<string, string?> variables, string[] args, string? input = null, string? currentDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(variables);
         using var output = new StringWriter();
         using var error = new StringWriter();
         using var reader = new StringReader(input ?? "");
-        var console = new CliConsole { Output = output, Error = error, Input = reader, Environment = name => variables.GetValueOrDefault(name) };
+        var console = new CliConsole
+        {
+            Output = output,
+            Error = error,
+            Input = reader,
+            Environment = name => variables.GetValueOrDefault(name),
+            CurrentDirectory = currentDirectory ?? Path.GetTempPath(),
+        };
         var exitCode = await IntegrationsCli.InvokeAsync(args, console).WaitAsync(StackFixture.StepTimeout);
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }

@@ -90,6 +90,28 @@ public sealed class SandboxWebhookTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task TheSandboxSendsAsTheHelpDeskSourceAndTheTriageRunItStartsReadsTheExport()
+    {
+        var connectionId = (await new BrokerFlow(stack).ConnectAsync(ServiceWiringExtensions.SandboxHelpDeskAccount, BrokerFlow.DriveReadOnly)).GetProperty("id").GetGuid();
+        using var sandbox = stack.App.CreateHttpClient("sandbox");
+
+        // What README shows a user of ./run.sh: support is the sandbox's default source, nothing is declared for it.
+        using var response = await sandbox.PostAsJsonAsync("/_sandbox/webhooks", new { provider = "support", payload = new { connectionId } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = Assert.Single((await response.Content.ReadFromJsonAsync<List<JsonElement>>())!);
+        Assert.Equal(202, sent.GetProperty("status").GetInt32());
+        Assert.Equal("support.export.updated", sent.GetProperty("eventType").GetString());
+        var deliveryId = sent.GetProperty("deliveryId").GetString()!;
+        using var receiver = stack.CreateReceiverAdminClient();
+        await StackFixture.EventuallyAsync(async () =>
+            (await receiver.GetFromJsonAsync<JsonElement>($"/deliveries/support/{deliveryId}")).GetProperty("state").GetString() == "done" ? "done" : null,
+            "the queued triage run to finish");
+        Assert.Contains(await stack.AuditRowsAsync($"idempotencyKey=google:{deliveryId}:read_support_sheet"),
+            r => r.GetProperty("status").GetString() == "succeeded" && r.GetProperty("action").GetString() == "ReadSupportSheet");
+    }
+
+    [Fact]
     public async Task SenderRefusesUnknownProvidersScenariosAndSessions()
     {
         using var sandbox = stack.App.CreateHttpClient("sandbox");

@@ -67,6 +67,9 @@ public sealed class StackFixture : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
 
+    /// <summary>The operator file the AppHost wrote at start: each API's URL and key, for the CLI and the MCP server.</summary>
+    public string OperatorFile => Path.Combine(_stack.DataDirectory, "operator.json");
+
     /// <summary>
     /// The key ring's key-encryption certificate (base64 PKCS#12), made once per test run rather than kept in
     /// source, so that stacks started in one run on the same data agree.
@@ -95,12 +98,16 @@ public sealed class StackFixture : IAsyncLifetime
         $"Dashboard:Url={DashboardUrl}",
         $"GOOGLE_CLIENT_ID={GoogleClientId}",
         $"GOOGLE_CLIENT_SECRET={GoogleClientSecret}",
+        // Sources declared as a user declares them: acme in configuration, support the sandbox's default.
+        "Webhooks:Sources:acme:Scheme=standard",
+        $"ACME_WEBHOOK_SECRET={AcmeWebhookSecret}",
+        $"SUPPORT_WEBHOOK_SECRET={SupportWebhookSecret}",
     ];
 
     public async Task InitializeAsync() =>
         _app = await _stack.StartAsync(Arguments, Configure, [.. Services, BrokerReplica]);
 
-    /// <summary>The test-only wiring: a second GitHub secret, the <c>acme</c> source, OAuth apps and (optionally) the broker replica.</summary>
+    /// <summary>The test-only wiring: a second GitHub secret, OAuth apps and (optionally) the broker replica.</summary>
     public static void Configure(IDistributedApplicationTestingBuilder builder) => Configure(builder, brokerReplica: true);
 
     /// <inheritdoc cref="Configure(IDistributedApplicationTestingBuilder)"/>
@@ -108,11 +115,7 @@ public sealed class StackFixture : IAsyncLifetime
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.CreateResourceBuilder<ProjectResource>("receiver")
-            .WithEnvironment("Receiver__Sources__github__Secrets__0", OldGitHubWebhookSecret)
-            .WithEnvironment("Receiver__Sources__acme__Scheme", "standard")
-            .WithEnvironment("Receiver__Sources__acme__Secrets__0", AcmeWebhookSecret)
-            .WithEnvironment("Receiver__Sources__support__Scheme", "standard")
-            .WithEnvironment("Receiver__Sources__support__Secrets__0", SupportWebhookSecret);
+            .WithEnvironment("Receiver__Sources__github__Secrets__0", OldGitHubWebhookSecret);
         // A short sign-in window, so the test that spends it waits seconds, not a minute, before the next sign-in.
         builder.CreateResourceBuilder<ProjectResource>("audit")
             .WithEnvironment("Audit__SignInWindow", SignInWindow.ToString("c", System.Globalization.CultureInfo.InvariantCulture));

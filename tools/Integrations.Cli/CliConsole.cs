@@ -17,6 +17,9 @@ public sealed class CliConsole
     /// <summary>Looks up an environment variable.</summary>
     public required Func<string, string?> Environment { get; init; }
 
+    /// <summary>Where the operator file is looked for (<see cref="OperatorFile"/>): the process's working directory by default.</summary>
+    public string CurrentDirectory { get; init; } = Directory.GetCurrentDirectory();
+
     /// <summary>Whether <see cref="Error"/> is a terminal, where a progress line can rewrite itself.</summary>
     public bool ErrorIsTerminal { get; init; }
 

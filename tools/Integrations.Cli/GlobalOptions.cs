@@ -5,9 +5,11 @@ namespace Integrations.Cli;
 /// <summary>
 /// The options every command accepts, and how each service is found. A URL or key comes from its
 /// option, else from its environment variable (<c>INTEGRATIONS_WORKER_URL</c>,
-/// <c>INTEGRATIONS_WORKER_KEY</c>, … for worker, receiver, broker and audit), else the URL
-/// defaults to the local stack's port from the services' launch settings and the key is unset.
-/// Prefer the environment for keys: an option lands in the shell history.
+/// <c>INTEGRATIONS_WORKER_KEY</c>, … for worker, receiver, broker and audit), else from the operator
+/// file the AppHost writes at start (<see cref="OperatorFile"/>, <c>.data/operator.json</c>), else the
+/// URL defaults to the local stack's port from the services' launch settings and the key is unset.
+/// A key from the operator file is only ever sent to the URL written beside it.
+/// Prefer the environment or the operator file for keys: an option lands in the shell history.
 /// </summary>
 public sealed class GlobalOptions
 {
@@ -27,8 +29,8 @@ public sealed class GlobalOptions
         {
             var upper = service.ToUpperInvariant();
             _services[service] = (
-                new Option<string?>($"--{service}-url") { Description = $"Base URL of the {service} [env: INTEGRATIONS_{upper}_URL; default: {LocalDefaults[service]}]", Recursive = true },
-                new Option<string?>($"--{service}-key") { Description = $"API key of the {service} [env: INTEGRATIONS_{upper}_KEY; prefer the environment]", Recursive = true });
+                new Option<string?>($"--{service}-url") { Description = $"Base URL of the {service} [env: INTEGRATIONS_{upper}_URL; default: .data/operator.json, else {LocalDefaults[service]}]", Recursive = true },
+                new Option<string?>($"--{service}-key") { Description = $"API key of the {service} [env: INTEGRATIONS_{upper}_KEY; default: .data/operator.json]", Recursive = true });
         }
     }
 
@@ -56,19 +58,24 @@ public sealed class GlobalOptions
         var (urlOption, keyOption) = _services[service];
         var upper = service.ToUpperInvariant();
         var url = parse.GetValue(urlOption) ?? console.Environment($"INTEGRATIONS_{upper}_URL");
-        var key = parse.GetValue(keyOption) ?? console.Environment($"INTEGRATIONS_{upper}_KEY");
-        if (url is null)
+        var key = NullIfEmpty(parse.GetValue(keyOption) ?? console.Environment($"INTEGRATIONS_{upper}_KEY"));
+        var written = OperatorFile.Find(console)?.For(service);
+
+        var baseUrl = url is null ? written?.Url ?? LocalDefaults[service] : ParseUrl(service, url);
+
+        // The operator file's key belongs to the stack that wrote it: it goes to that URL and nowhere else.
+        if (key is null && written is { } entry && entry.Url == baseUrl)
         {
-            return new ServiceEndpoint(service, LocalDefaults[service], NullIfEmpty(key));
+            key = entry.Key;
         }
 
-        if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
-        {
-            throw new CliException(ExitCodes.Usage, $"The {service} URL '{url}' is not an absolute http or https URL.");
-        }
-
-        return new ServiceEndpoint(service, baseUrl, NullIfEmpty(key));
+        return new ServiceEndpoint(service, baseUrl, key);
     }
+
+    private static Uri ParseUrl(string service, string url) =>
+        Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
+            ? parsed
+            : throw new CliException(ExitCodes.Usage, $"The {service} URL '{url}' is not an absolute http or https URL.");
 
     public string ResolveActor(ParseResult parse, CliConsole console) =>
         parse.GetValue(Actor) ?? console.Environment("INTEGRATIONS_ACTOR") ?? $"cli:{Environment.UserName}";

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Integrations.Sandbox.Apis;
 
 /// <summary>
-/// <c>POST /_sandbox/webhooks</c>: the sandbox plays GitHub, Stripe or Slack and sends signed webhooks
+/// <c>POST /_sandbox/webhooks</c>: the sandbox plays GitHub, Stripe, Slack or a Standard Webhooks source
+/// (the help desk's <c>support</c>) and sends signed webhooks
 /// to the receiver, one event or a seeded scenario, with duplicates and in a chosen order, and
 /// answers with every body it sent and the receiver's status for each copy.
 /// </summary>
@@ -26,9 +27,9 @@ public static class WebhookSenderApi
         ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>();
         var provider = request.Provider?.ToLowerInvariant();
-        if (provider is not ("github" or "stripe" or "slack"))
+        if (provider is not ("github" or "stripe" or "slack") && (provider is null || !sender.IsStandardSource(provider)))
         {
-            errors["provider"] = ["provider must be github, stripe or slack."];
+            errors["provider"] = ["provider must be github, stripe, slack or a Standard Webhooks source the sandbox sends as (support)."];
         }
 
         if (request.Scenario is not null && (provider != "stripe" || request.Scenario != CheckoutCompletedScenario))
@@ -70,6 +71,7 @@ public static class WebhookSenderApi
         {
             "github" => [samples.GitHub(request.Type, request.Payload)],
             "slack" => [samples.Slack(request.Type, request.Payload)],
+            _ when sender.IsStandardSource(provider!) => [samples.Standard(provider!, request.Type, request.Payload)],
             _ when request.Scenario is not null => samples.CheckoutCompletedScenario(request.Session, request.Order ?? "reversed"),
             _ => [samples.Stripe(request.Type ?? "checkout.session.completed", request.Session, request.Customer, request.Payload)],
         };

@@ -52,6 +52,13 @@ internal static class ApplicationServiceExtensions
                 options.StripeWebhookSecret = builder.Configuration["STRIPE_WEBHOOK_SECRET"] ?? "";
                 options.SlackSigningSecret = builder.Configuration["SLACK_SIGNING_SECRET"] ?? "";
                 options.GitHubToken = builder.Configuration["GITHUB_TOKEN"] ?? "";
+                foreach (var source in builder.Configuration.GetSection("Sandbox:StandardSources").GetChildren())
+                {
+                    if (source.Value is { Length: > 0 } secret)
+                    {
+                        options.StandardSources[source.Key] = secret;
+                    }
+                }
             })
             .Validate(options => options.SlackBotToken.Length > 0, "SLACK_BOT_TOKEN is not set; the sandbox needs it to check callers.")
             .Validate(options => options.StripeSecretKey.Length > 0, "STRIPE_SECRET_KEY is not set; the sandbox needs it to check callers.")

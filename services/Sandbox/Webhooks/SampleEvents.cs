@@ -55,6 +55,26 @@ public sealed class SampleEvents(StripeCatalog catalog, TimeProvider time)
         return new OutgoingWebhook("slack", inner["type"]!.GetValue<string>(), eventId, JsonSerializer.SerializeToUtf8Bytes(body));
     }
 
+    /// <summary>The event a help desk sends when a support export is updated: it starts a support triage run.</summary>
+    public const string SupportExportUpdated = "support.export.updated";
+
+    /// <summary>
+    /// A Standard Webhooks event of a declared source: <c>{"type", "timestamp", "data"}</c>, the caller's
+    /// <c>payload</c> merged into <c>data</c>. A <c>support.export.updated</c> (the default type) names
+    /// the sandbox's help-desk export and the repository its queued triage runs may file into; the
+    /// caller adds the Google <c>connectionId</c> to read it with.
+    /// </summary>
+    public OutgoingWebhook Standard(string source, string? eventType, JsonObject? payload)
+    {
+        var type = eventType ?? SupportExportUpdated;
+        var data = type == SupportExportUpdated
+            ? new JsonObject { ["fileId"] = "1SupportHelpDeskSandbox2026", ["repository"] = "acme/support-queued" }
+            : [];
+        Merge(data, payload);
+        var body = new JsonObject { ["type"] = type, ["timestamp"] = time.GetUtcNow().ToString("O"), ["data"] = data };
+        return new OutgoingWebhook(source, type, "msg_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), JsonSerializer.SerializeToUtf8Bytes(body), "standard");
+    }
+
     /// <summary>A Stripe event; <paramref name="age"/> moves its <c>created</c> into the past.</summary>
     public OutgoingWebhook Stripe(string type, string? sessionId, string? customerId, JsonObject? payload, TimeSpan age = default, JsonObject? previousAttributes = null)
     {

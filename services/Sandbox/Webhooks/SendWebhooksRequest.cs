@@ -5,9 +5,10 @@ namespace Integrations.Sandbox.Webhooks;
 /// <summary>
 /// What <c>POST /_sandbox/webhooks</c> should send.
 /// </summary>
-/// <param name="Provider"><c>github</c>, <c>stripe</c> or <c>slack</c>.</param>
+/// <param name="Provider"><c>github</c>, <c>stripe</c>, <c>slack</c>, or a Standard Webhooks source the sandbox sends as (<c>support</c>).</param>
 /// <param name="Type">The event type: GitHub's <c>X-GitHub-Event</c> (default <c>push</c>), Stripe's <c>type</c>
-/// (default <c>checkout.session.completed</c>), Slack's inner <c>event.type</c> (default <c>app_mention</c>).</param>
+/// (default <c>checkout.session.completed</c>), Slack's inner <c>event.type</c> (default <c>app_mention</c>), a Standard
+/// Webhooks source's <c>type</c> (default <c>support.export.updated</c>).</param>
 /// <param name="Payload">Properties merged over the sample body (see <see cref="SampleEvents"/>).</param>
 /// <param name="Scenario">A seeded sequence instead of one event; Stripe has <c>checkout_completed</c>.</param>
 /// <param name="Session">Stripe: the seeded checkout session (default the first, <c>cs_test_SandboxJanePro01</c>).</param>

@@ -7,12 +7,15 @@ namespace Integrations.Sandbox.Webhooks;
 /// <summary>POSTs signed webhooks to the receiver's <c>/webhooks/{provider}</c>, the way the provider would.</summary>
 public sealed class WebhookSender(HttpClient http, IOptions<SandboxOptions> options, TimeProvider time)
 {
+    /// <summary>Whether <paramref name="provider"/> is a Standard Webhooks source the sandbox signs for.</summary>
+    public bool IsStandardSource(string provider) => options.Value.StandardSources.ContainsKey(provider);
+
     public string? SecretFor(string provider) => provider switch
     {
         "github" => options.Value.GitHubWebhookSecret,
         "stripe" => options.Value.StripeWebhookSecret,
         "slack" => options.Value.SlackSigningSecret,
-        _ => null,
+        _ => options.Value.StandardSources.GetValueOrDefault(provider),
     } is { Length: > 0 } secret ? secret : null;
 
     public async Task<SentWebhook> SendAsync(OutgoingWebhook webhook, int copy, CancellationToken cancellationToken)

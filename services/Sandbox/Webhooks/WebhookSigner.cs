@@ -10,7 +10,9 @@ namespace Integrations.Sandbox.Webhooks;
 /// <item>GitHub: <c>X-Hub-Signature-256: sha256=&lt;hex HMAC-SHA256(secret, body)&gt;</c>, with
 /// <c>X-GitHub-Event</c> and <c>X-GitHub-Delivery</c> (no timestamp: GitHub signs none);</item>
 /// <item>Stripe: <c>Stripe-Signature: t=&lt;unix&gt;,v1=&lt;hex HMAC-SHA256(secret, t + "." + body)&gt;</c>;</item>
-/// <item>Slack: <c>X-Slack-Request-Timestamp: ts</c> and <c>X-Slack-Signature: v0=&lt;hex HMAC-SHA256(secret, "v0:" + ts + ":" + body)&gt;</c>.</item>
+/// <item>Slack: <c>X-Slack-Request-Timestamp: ts</c> and <c>X-Slack-Signature: v0=&lt;hex HMAC-SHA256(secret, "v0:" + ts + ":" + body)&gt;</c>;</item>
+/// <item>Standard Webhooks: <c>webhook-id</c>, <c>webhook-timestamp</c> and <c>webhook-signature: v1,&lt;base64 HMAC-SHA256(key, id + "." + ts + "." + body)&gt;</c>,
+/// the key being the base64 after <c>whsec_</c>.</item>
 /// </list>
 /// The secrets are the ones the receiver verifies with; none of them is ever returned or logged.
 /// </summary>
@@ -20,7 +22,7 @@ public static class WebhookSigner
     {
         ArgumentNullException.ThrowIfNull(webhook);
         var t = timestamp.ToString(CultureInfo.InvariantCulture);
-        return webhook.Provider switch
+        return webhook.SigningScheme switch
         {
             "github" =>
             [
@@ -41,7 +43,14 @@ public static class WebhookSigner
                 ("X-Slack-Signature", "v0=" + Hex(secret, [.. Encoding.UTF8.GetBytes($"v0:{t}:"), .. webhook.Body])),
                 ("User-Agent", "Slackbot 1.0 (+https://api.slack.com/robots)"),
             ],
-            _ => throw new ArgumentOutOfRangeException(nameof(webhook), webhook.Provider, "Not a provider the sandbox signs for."),
+            "standard" =>
+            [
+                ("webhook-id", webhook.DeliveryId),
+                ("webhook-timestamp", t),
+                ("webhook-signature", "v1," + Convert.ToBase64String(HMACSHA256.HashData(
+                    Convert.FromBase64String(secret["whsec_".Length..]), (byte[])[.. Encoding.UTF8.GetBytes($"{webhook.DeliveryId}.{t}."), .. webhook.Body]))),
+            ],
+            _ => throw new ArgumentOutOfRangeException(nameof(webhook), webhook.SigningScheme, "Not a scheme the sandbox signs with."),
         };
     }
 
