@@ -103,6 +103,18 @@ public sealed class McpServerTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task WithOnlyTheOperatorFileTheServerReachesTheStack()
+    {
+        await using var client = await StartAsync(operatorFileOnly: true);
+
+        var result = await client.CallToolAsync("query_audit", new Dictionary<string, object?> { ["provider"] = "slack", ["limit"] = 1 })
+            .AsTask().WaitAsync(StackFixture.StepTimeout);
+
+        Assert.True(result.IsError != true, Text(result));
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(Text(result)).RootElement.GetProperty("items").ValueKind);
+    }
+
+    [Fact]
     public async Task QueryAuditPagesBackwardsThroughOlderRowsToTheLastPage()
     {
         var target = $"mcp-paging-{Guid.NewGuid():N}";
@@ -151,9 +163,12 @@ public sealed class McpServerTests(StackFixture stack)
         Assert.Equal($"mcp:{ClientName}", row.GetProperty("actor").GetString());
     }
 
-    private async Task<McpClient> StartAsync()
+    /// <param name="operatorFileOnly">Find the stack only through the operator file, as after <c>./run.sh</c>: no URL or key is set.</param>
+    private async Task<McpClient> StartAsync(bool operatorFileOnly = false)
     {
-        var environment = CliRun.StackEnvironment(stack);
+        var environment = operatorFileOnly
+            ? new Dictionary<string, string?> { [Integrations.Cli.OperatorFile.Variable] = stack.OperatorFile }
+            : CliRun.StackEnvironment(stack);
         environment["Mcp__AllowedTools__0"] = "send_message,query_audit";
         environment["Mcp__AllowedTools__1"] = "replay_delivery";
         environment["Mcp__AllowedTools__2"] = "create_ticket";
