@@ -73,7 +73,6 @@ var sandbox = settings.IsSandbox
 var broker = builder.AddProject<Projects.TokenBroker>("broker")
     .WithServiceLogin(brokerLogin).WaitForCompletion(migrator)
     .WithAuditKey(audit, auditBrokerKey)
-    .WithReference(gate).WithEnvironment("Gate__ApiKey", gateApiKey)
     .WithSecrets(settings, "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
     .WithEnvironment("Broker__ApiKey", brokerApiKey)
     .WithEnvironment("DataProtection__KeyEncryptionCertificate", keyEncryptionCertificate)

@@ -146,7 +146,6 @@ public sealed class StackFixture : IAsyncLifetime
             .WithEnvironment("GOOGLE_CLIENT_SECRET", GoogleClientSecret)
             .WithEnvironment("Broker__ApiKey", BrokerApiKey)
             .WithEnvironment("DataProtection__KeyEncryptionCertificate", builder.CreateResourceBuilder<ParameterResource>("data-protection-kek"))
-            .WithReference(builder.CreateResourceBuilder<ProjectResource>("gate")).WithEnvironment("Gate__ApiKey", GateApiKey)
             .WithProviders(builder.CreateResourceBuilder<ProjectResource>("sandbox"))
             .WithHttpHealthCheck("/health");
     }

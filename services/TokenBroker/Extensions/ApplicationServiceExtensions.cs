@@ -18,7 +18,6 @@ internal static class ApplicationServiceExtensions
         // Request lines would carry the callback's code and state in the query string.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddOpenApi();
-        builder.Services.AddGateClient();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddAuditClient();
 
