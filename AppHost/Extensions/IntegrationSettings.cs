@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 namespace Integrations.AppHost;
 
@@ -15,7 +16,7 @@ namespace Integrations.AppHost;
 /// </summary>
 public sealed class IntegrationSettings
 {
-    public const string EnvironmentVariable = "INTEGRATION_ENV";
+    public const string EnvironmentVariable = IntegrationEnvironment.Variable;
 
     /// <summary>Every secret the stack knows, by the environment variable users already know it by.</summary>
     public static readonly IReadOnlyList<string> SecretNames =
@@ -91,12 +92,7 @@ public sealed class IntegrationSettings
         return new IntegrationSettings(environment, sources, parameters);
     }
 
-    public static string ParseEnvironment(string? value) => value?.Trim().ToLowerInvariant() switch
-    {
-        null or "" or "sandbox" => "sandbox",
-        "live" => "live",
-        _ => throw new InvalidOperationException($"{EnvironmentVariable} must be 'sandbox' or 'live', not '{value}'."),
-    };
+    public static string ParseEnvironment(string? value) => IntegrationEnvironment.Parse(value);
 
     /// <summary>
     /// Returns the secrets to pass on: <see cref="SecretNames"/> and the signing secret of each declared

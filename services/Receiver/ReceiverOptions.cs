@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 namespace Integrations.Receiver;
 
@@ -60,7 +61,7 @@ public sealed partial class ReceiverOptions
     public void AddSecretsFromEnvironment(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        Environment = configuration["INTEGRATION_ENV"] is { Length: > 0 } environment ? environment.Trim().ToLowerInvariant() : "sandbox";
+        Environment = IntegrationEnvironment.Parse(configuration[IntegrationEnvironment.Variable]);
         foreach (var (source, variable) in SecretVariables)
         {
             if (!Sources.TryGetValue(source, out var options))
@@ -84,11 +85,6 @@ public sealed partial class ReceiverOptions
     /// <summary>Every problem with the configuration, each naming its key; empty when valid.</summary>
     public IEnumerable<string> Validate()
     {
-        if (Environment is not ("sandbox" or "live"))
-        {
-            yield return "INTEGRATION_ENV must be 'sandbox' or 'live'.";
-        }
-
         if (LargeBodyBytes is < 1024 or > 16 * 1024 * 1024)
         {
             yield return $"{SectionName}:LargeBodyBytes must be between 1024 and 16777216.";

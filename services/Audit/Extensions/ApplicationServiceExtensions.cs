@@ -27,7 +27,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<PageChainStatus>();
         builder.Services.AddOptions<AuditOptions>()
             .BindConfiguration(AuditOptions.SectionName)
-            .Configure(options => options.Environment = builder.Configuration["INTEGRATION_ENV"] ?? "sandbox")
+            .Configure(options => options.Environment = IntegrationEnvironment.Parse(builder.Configuration[IntegrationEnvironment.Variable]))
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
