@@ -19,7 +19,7 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class ApiKeyAuthentication
 {
-    public const string HeaderName = "X-Api-Key";
+    public const string HeaderName = ApiKey.HeaderName;
 
     /// <summary>
     /// Requires the key configured at <paramref name="configurationKey"/> on every endpoint of the group;

@@ -96,7 +96,7 @@ foreach (var (scenario, summary) in results)
 static HttpClient NewHttpClient(Uri baseAddress, string apiKey)
 {
     var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { BaseAddress = baseAddress };
-    http.DefaultRequestHeaders.Add(GateApiKey.HeaderName, apiKey);
+    http.DefaultRequestHeaders.Add(Microsoft.Extensions.DependencyInjection.ApiKey.HeaderName, apiKey);
     return http;
 }
 

@@ -1,4 +1,5 @@
 using Integrations.Audit.Client;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -19,9 +20,8 @@ public static class AuditClientExtensions
             .BindConfiguration(AuditClientOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddTransient<AuditApiKeyHandler>();
 
         return services.AddHttpClient<AuditClient>(http => http.BaseAddress = new Uri($"https+http://{serviceName}"))
-            .AddHttpMessageHandler<AuditApiKeyHandler>();
+            .AddApiKey(provider => provider.GetRequiredService<IOptions<AuditClientOptions>>().Value.ApiKey);
     }
 }

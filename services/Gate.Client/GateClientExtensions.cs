@@ -1,4 +1,5 @@
 using Integrations.Gate.Client;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -17,9 +18,8 @@ public static class GateClientExtensions
             .BindConfiguration(GateClientOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddTransient<GateApiKeyHandler>();
 
         return services.AddHttpClient<GateClient>(http => http.BaseAddress = new Uri($"https+http://{serviceName}"))
-            .AddHttpMessageHandler<GateApiKeyHandler>();
+            .AddApiKey(provider => provider.GetRequiredService<IOptions<GateClientOptions>>().Value.ApiKey);
     }
 }

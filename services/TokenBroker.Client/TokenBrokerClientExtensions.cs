@@ -21,8 +21,7 @@ public static class TokenBrokerClientExtensions
         {
             var configuration = provider.GetRequiredService<IConfiguration>();
             http.BaseAddress = new Uri($"https+http://{serviceName}");
-            http.DefaultRequestHeaders.Add("X-Api-Key", configuration["Broker:ApiKey"] ?? "");
             http.DefaultRequestHeaders.Add("X-Actor", configuration["Broker:Actor"] ?? provider.GetRequiredService<IHostEnvironment>().ApplicationName);
-        });
+        }).AddApiKey(provider => provider.GetRequiredService<IConfiguration>()["Broker:ApiKey"]);
     }
 }

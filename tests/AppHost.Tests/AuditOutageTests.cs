@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Integrations.Audit.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Integrations.AppHost.Tests;
@@ -71,12 +70,10 @@ public sealed class AuditOutageTests : IDisposable
         }
 
         // The typed client, with the standard resilience handler every service has, keeps retrying the 503s.
-        var services = new ServiceCollection()
-            .AddSingleton(Options.Create(new AuditClientOptions { ApiKey = StackFixture.AuditApiKey }))
-            .AddTransient<AuditApiKeyHandler>();
+        var services = new ServiceCollection();
         var client = services.AddHttpClient<AuditClient>(client => client.BaseAddress = app.GetEndpoint("audit", "http"));
         client.AddStandardResilienceHandler();
-        client.AddHttpMessageHandler<AuditApiKeyHandler>();
+        client.AddApiKey(_ => StackFixture.AuditApiKey);
         await using var provider = services.BuildServiceProvider();
         var retried = provider.GetRequiredService<AuditClient>()
             .WriteAsync(new AuditEntry(actor, "slack", "SendMessage", "#audit", $"{actor}:retried", AuditStatus.Succeeded));

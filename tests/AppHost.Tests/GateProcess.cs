@@ -84,7 +84,7 @@ public sealed class GateProcess : IAsyncDisposable
         var http = new HttpClient(new SocketsHttpHandler()) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         if (apiKey is not null)
         {
-            http.DefaultRequestHeaders.Add(Gate.Client.GateApiKey.HeaderName, apiKey);
+            http.DefaultRequestHeaders.Add(Microsoft.Extensions.DependencyInjection.ApiKey.HeaderName, apiKey);
         }
 
         return http;

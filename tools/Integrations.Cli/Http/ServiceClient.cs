@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Integrations.ApiKeys;
 
 namespace Integrations.Cli.Http;
 
@@ -21,13 +22,11 @@ public sealed class ServiceClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         _endpoint = endpoint;
-        Http = handler is null ? new HttpClient() : new HttpClient(handler);
-        Http.BaseAddress = endpoint.BaseUrl;
-        Http.Timeout = timeout ?? TimeSpan.FromSeconds(100);
-        if (endpoint.ApiKey is not null)
+        Http = new HttpClient(new ApiKeyHandler(() => endpoint.ApiKey) { InnerHandler = handler ?? new HttpClientHandler() })
         {
-            Http.DefaultRequestHeaders.Add("X-Api-Key", endpoint.ApiKey);
-        }
+            BaseAddress = endpoint.BaseUrl,
+            Timeout = timeout ?? TimeSpan.FromSeconds(100),
+        };
 
         if (actor is not null)
         {
