@@ -24,6 +24,7 @@ public sealed class AuditOptions
 
     /// <summary>The key callers send in <c>X-Api-Key</c> (<c>Audit:ApiKey</c>, env <c>Audit__ApiKey</c>). No default.</summary>
     [Required(ErrorMessage = "Audit:ApiKey is required (env Audit__ApiKey); the AppHost generates it.")]
+    [MinLength(16, ErrorMessage = "Audit:ApiKey must be at least 16 characters.")]
     public string ApiKey { get; set; } = "";
 
     /// <summary>
@@ -42,6 +43,7 @@ public sealed class AuditOptions
 
     /// <summary>The key an operator types to sign in to the audit page (<c>Audit:AdminKey</c>, env <c>Audit__AdminKey</c>). No default.</summary>
     [Required(ErrorMessage = "Audit:AdminKey is required (env Audit__AdminKey); the AppHost generates it.")]
+    [MinLength(16, ErrorMessage = "Audit:AdminKey must be at least 16 characters.")]
     public string AdminKey { get; set; } = "";
 
     /// <summary>The Aspire dashboard's base URL, for trace links on the audit page (<c>Audit:DashboardUrl</c>). Default: none, no links.</summary>

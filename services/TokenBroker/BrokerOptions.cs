@@ -10,6 +10,7 @@ public sealed class BrokerOptions
 
     /// <summary>The key callers present in <c>X-Api-Key</c>; the AppHost generates it. Required.</summary>
     [Required(ErrorMessage = "Broker:ApiKey is required (the AppHost generates broker-api-key).")]
+    [MinLength(16, ErrorMessage = "Broker:ApiKey must be at least 16 characters.")]
     public string ApiKey { get; set; } = "";
 
     /// <summary>How long an authorization <c>state</c> may be redeemed. Default 10 minutes.</summary>

@@ -58,6 +58,10 @@ internal static class ApplicationServiceExtensions
             {
                 failures.Add("Receiver:AdminApiKey is required (the AppHost generates it).");
             }
+            else if (options.AdminApiKey.Length < 16)
+            {
+                failures.Add("Receiver:AdminApiKey must be at least 16 characters.");
+            }
 
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }

@@ -28,6 +28,10 @@ internal static class ApplicationServiceExtensions
         });
         builder.Services.AddOpenApi();
 
+        builder.Services.AddOptions<WorkerOptions>()
+            .BindConfiguration(WorkerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddOptions<QueueOptions>()
             .BindConfiguration(QueueOptions.SectionName)
             .ValidateDataAnnotations()
