@@ -1,15 +1,12 @@
 using System.Text.RegularExpressions;
+using Integrations.Gate.Client;
 
 namespace Integrations.Gate.Idempotency;
 
-/// <summary>
-/// Idempotency keys follow <c>provider:event_id:action</c>, e.g. <c>github:72d3162e-…:send_message</c>:
-/// a lower-case provider, the provider's own event or delivery id (printable ASCII, no colon), and
-/// the lower-case business action. At most 255 characters.
-/// </summary>
+/// <summary>Checks idempotency keys against <see cref="IdempotencyKeyGrammar"/>, the contract's one statement of their shape.</summary>
 public static partial class IdempotencyKey
 {
-    public const int MaxLength = 255;
+    public const int MaxLength = IdempotencyKeyGrammar.MaxLength;
     public const int MaxFingerprintLength = 128;
     public const int MaxOutcomeLength = 16 * 1024;
 
@@ -18,10 +15,10 @@ public static partial class IdempotencyKey
     {
         null or "" => "key is required.",
         { Length: > MaxLength } => $"key is at most {MaxLength} characters.",
-        _ when !Shape().IsMatch(key) => "key must look like provider:event_id:action (lower-case provider and action; event id printable ASCII without ':').",
+        _ when !Shape().IsMatch(key) => $"key must look like {IdempotencyKeyGrammar.Shape}.",
         _ => null,
     };
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*:[!-9;-~]+:[a-z0-9][a-z0-9_.-]*$")]
+    [GeneratedRegex(IdempotencyKeyGrammar.Pattern)]
     private static partial Regex Shape();
 }

@@ -1,10 +1,13 @@
+using Integrations.Gate.Client;
+
 namespace Integrations.Worker.Apis;
 
-/// <summary>The validation patterns shared by action requests; the gate applies the same key rules.</summary>
+/// <summary>The validation patterns shared by action requests; idempotency keys follow the gate's contract (<see cref="IdempotencyKeyGrammar"/>).</summary>
 internal static class ActionRequestRules
 {
-    public const string IdempotencyKey = "^[a-z0-9][a-z0-9_-]*:[!-9;-~]+:[a-z0-9][a-z0-9_.-]*$";
-    public const string IdempotencyKeyMessage = "idempotencyKey must look like provider:event_id:action (lower-case provider and action, no spaces).";
+    public const string IdempotencyKey = IdempotencyKeyGrammar.Pattern;
+    public const int IdempotencyKeyLength = IdempotencyKeyGrammar.MaxLength;
+    public const string IdempotencyKeyMessage = "idempotencyKey must look like " + IdempotencyKeyGrammar.Shape + ".";
     public const string Actor = "^[A-Za-z0-9._@:/ -]{1,128}$";
     public const string ActorMessage = "actor is 1-128 letters, digits, spaces or . _ @ : / -.";
     public const string Repository = "^[A-Za-z0-9_.-]{1,39}/[A-Za-z0-9_.-]{1,100}$";

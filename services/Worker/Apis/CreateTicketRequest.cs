@@ -9,5 +9,5 @@ public sealed record CreateTicketRequest(
     [property: Required, RegularExpression(ActionRequestRules.Actor, ErrorMessage = ActionRequestRules.ActorMessage)] string? Actor,
     [property: StringLength(60_000)] string? Body = null,
     [property: MaxLength(20)] IReadOnlyList<string>? Labels = null,
-    [property: StringLength(255), RegularExpression(ActionRequestRules.IdempotencyKey, ErrorMessage = ActionRequestRules.IdempotencyKeyMessage)] string? IdempotencyKey = null)
+    [property: StringLength(ActionRequestRules.IdempotencyKeyLength), RegularExpression(ActionRequestRules.IdempotencyKey, ErrorMessage = ActionRequestRules.IdempotencyKeyMessage)] string? IdempotencyKey = null)
     : IActionRequest;

@@ -14,5 +14,5 @@ public sealed record RecordPaymentEventRequest(
     [property: Range(0, long.MaxValue)] long? Amount = null,
     [property: RegularExpression("^[a-z]{3}$", ErrorMessage = "currency is a lower-case ISO 4217 code.")] string? Currency = null,
     bool Livemode = false,
-    [property: StringLength(255), RegularExpression(ActionRequestRules.IdempotencyKey, ErrorMessage = ActionRequestRules.IdempotencyKeyMessage)] string? IdempotencyKey = null)
+    [property: StringLength(ActionRequestRules.IdempotencyKeyLength), RegularExpression(ActionRequestRules.IdempotencyKey, ErrorMessage = ActionRequestRules.IdempotencyKeyMessage)] string? IdempotencyKey = null)
     : IActionRequest;

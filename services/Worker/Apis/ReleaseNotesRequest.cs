@@ -9,5 +9,5 @@ public sealed record ReleaseNotesRequest(
     [property: RegularExpression(ActionRequestRules.Ref, ErrorMessage = ActionRequestRules.RefMessage)] string? Until = null,
     [property: RegularExpression(ActionRequestRules.Ref, ErrorMessage = ActionRequestRules.RefMessage)] string? Since = null,
     [property: StringLength(80, MinimumLength = 1)] string? Channel = null,
-    [property: StringLength(255), RegularExpression(ActionRequestRules.IdempotencyKey, ErrorMessage = ActionRequestRules.IdempotencyKeyMessage)] string? IdempotencyKey = null)
+    [property: StringLength(ActionRequestRules.IdempotencyKeyLength), RegularExpression(ActionRequestRules.IdempotencyKey, ErrorMessage = ActionRequestRules.IdempotencyKeyMessage)] string? IdempotencyKey = null)
     : IActionRequest;
