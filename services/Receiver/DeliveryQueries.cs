@@ -1,3 +1,4 @@
+using Integrations.Receiver.Client;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -6,8 +7,6 @@ namespace Integrations.Receiver;
 /// <summary>Reads delivery state for operators; never returns bodies or signature headers.</summary>
 public sealed class DeliveryQueries(NpgsqlDataSource dataSource)
 {
-    public static readonly IReadOnlySet<string> States = new HashSet<string>(StringComparer.Ordinal) { "received", "processing", "done", "failed", "dead" };
-
     private const string Columns = "provider, delivery_id, event_type, state, attempts, received_at, completed_at, last_error";
 
     public async Task<DeliveryStatus?> GetAsync(string provider, string deliveryId, CancellationToken cancellationToken)
@@ -49,13 +48,3 @@ public sealed class DeliveryQueries(NpgsqlDataSource dataSource)
         reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
         reader.IsDBNull(7) ? null : reader.GetString(7));
 }
-
-public sealed record DeliveryStatus(
-    string Provider,
-    string DeliveryId,
-    string EventType,
-    string State,
-    int Attempts,
-    DateTimeOffset ReceivedAt,
-    DateTimeOffset? CompletedAt,
-    string? LastError);

@@ -1,3 +1,4 @@
+using Integrations.Receiver.Client;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -36,9 +37,9 @@ public static class DeliveriesApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxLimit}."] });
         }
 
-        if (state is not null && !DeliveryQueries.States.Contains(state))
+        if (state is not null && !DeliveryState.All.Contains(state))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["state"] = [$"state must be one of: {string.Join(", ", DeliveryQueries.States)}."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["state"] = [$"state must be one of: {string.Join(", ", DeliveryState.All)}."] });
         }
 
         return TypedResults.Ok(await queries.ListAsync(provider.ToLowerInvariant(), state, limit, cancellationToken));

@@ -1,3 +1,4 @@
+using Integrations.Receiver.Client;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -29,12 +30,12 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, IOptions<QueueOpt
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int max, CancellationToken cancellationToken)
     {
         await using var batch = CreateStateChange();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
             UPDATE deliveries
-            SET state = 'processing', attempts = attempts + 1, next_attempt_at = now() + $1
+            SET state = '{DeliveryState.Processing}', attempts = attempts + 1, next_attempt_at = now() + $1
             WHERE id IN (
                 SELECT id FROM deliveries
-                WHERE state IN ('received', 'failed', 'processing') AND next_attempt_at <= now()
+                WHERE state IN ('{DeliveryState.Received}', '{DeliveryState.Failed}', '{DeliveryState.Processing}') AND next_attempt_at <= now()
                 ORDER BY next_attempt_at
                 LIMIT $2
                 FOR UPDATE SKIP LOCKED)
@@ -79,10 +80,10 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, IOptions<QueueOpt
         await using var batch = CreateStateChange();
         foreach (var delivery in deliveries)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
                 UPDATE deliveries
-                SET state = 'done', completed_at = now(), last_error = NULL
-                WHERE id = $1 AND state = 'processing' AND attempts = $2
+                SET state = '{DeliveryState.Done}', completed_at = now(), last_error = NULL
+                WHERE id = $1 AND state = '{DeliveryState.Processing}' AND attempts = $2
                 """)
             {
                 Parameters = { new() { Value = delivery.Id }, new() { Value = delivery.Attempt } },
@@ -99,10 +100,10 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, IOptions<QueueOpt
     public async Task DeferAsync(ClaimedDelivery delivery, TimeSpan notBefore, CancellationToken cancellationToken)
     {
         await using var batch = CreateStateChange();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
             UPDATE deliveries
-            SET state = 'received', attempts = attempts - 1, next_attempt_at = now() + $3
-            WHERE id = $1 AND state = 'processing' AND attempts = $2
+            SET state = '{DeliveryState.Received}', attempts = attempts - 1, next_attempt_at = now() + $3
+            WHERE id = $1 AND state = '{DeliveryState.Processing}' AND attempts = $2
             """)
         {
             Parameters = { new() { Value = delivery.Id }, new() { Value = delivery.Attempt }, new() { Value = notBefore } },
@@ -121,23 +122,23 @@ public sealed class DeliveryQueue(NpgsqlDataSource dataSource, IOptions<QueueOpt
         var delay = dead ? TimeSpan.Zero : notBefore > scheduled ? notBefore.Value : scheduled;
 
         await using var batch = CreateStateChange();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
             UPDATE deliveries
             SET state = $3, next_attempt_at = now() + $4, last_error = $5
-            WHERE id = $1 AND state = 'processing' AND attempts = $2
+            WHERE id = $1 AND state = '{DeliveryState.Processing}' AND attempts = $2
             """)
         {
             Parameters =
             {
                 new() { Value = delivery.Id },
                 new() { Value = delivery.Attempt },
-                new() { Value = dead ? "dead" : "failed" },
+                new() { Value = dead ? DeliveryState.Dead : DeliveryState.Failed },
                 new() { Value = delay },
                 new() { Value = error.Length > 2000 ? error[..2000] : error },
             },
         });
         await batch.ExecuteNonQueryAsync(cancellationToken);
-        return dead ? "dead" : "failed";
+        return dead ? DeliveryState.Dead : DeliveryState.Failed;
     }
 
     /// <summary>

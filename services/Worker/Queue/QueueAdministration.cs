@@ -1,3 +1,4 @@
+using Integrations.Receiver.Client;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -15,9 +16,9 @@ public sealed class QueueAdministration(NpgsqlDataSource dataSource)
 {
     public async Task<IReadOnlyList<DeadLetter>> ListDeadAsync(string? provider, int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             SELECT provider, delivery_id, event_type, attempts, last_error, received_at
-            FROM deliveries WHERE state = 'dead' AND ($1::text IS NULL OR provider = $1)
+            FROM deliveries WHERE state = '{DeliveryState.Dead}' AND ($1::text IS NULL OR provider = $1)
             ORDER BY id LIMIT $2
             """);
         command.Parameters.Add(new() { Value = (object?)provider ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
@@ -35,18 +36,18 @@ public sealed class QueueAdministration(NpgsqlDataSource dataSource)
 
     /// <summary>Requeues dead deliveries (all, or one provider's); <paramref name="audit"/> is told how many; returns how many.</summary>
     public Task<int> RedriveAsync(string? provider, Func<int, CancellationToken, Task> audit, CancellationToken cancellationToken) =>
-        RequeueAsync("state = 'dead' AND ($1::text IS NULL OR provider = $1)", provider, null, audit, cancellationToken);
+        RequeueAsync($"state = '{DeliveryState.Dead}' AND ($1::text IS NULL OR provider = $1)", provider, null, audit, cancellationToken);
 
     /// <summary>Requeues one stored delivery whatever its state, unless a worker holds it now; returns whether it did.</summary>
     public async Task<bool> ReplayAsync(string provider, string deliveryId, Func<CancellationToken, Task> audit, CancellationToken cancellationToken) =>
-        await RequeueAsync("provider = $1 AND delivery_id = $2 AND state <> 'processing'", provider, deliveryId, (_, ct) => audit(ct), cancellationToken) == 1;
+        await RequeueAsync($"provider = $1 AND delivery_id = $2 AND state <> '{DeliveryState.Processing}'", provider, deliveryId, (_, ct) => audit(ct), cancellationToken) == 1;
 
     private async Task<int> RequeueAsync(string where, string? provider, string? deliveryId, Func<int, CancellationToken, Task> audit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var update = new NpgsqlCommand($"""
-            UPDATE deliveries SET state = 'received', attempts = 0, next_attempt_at = now(), completed_at = NULL
+            UPDATE deliveries SET state = '{DeliveryState.Received}', attempts = 0, next_attempt_at = now(), completed_at = NULL
             WHERE {where}
             """, connection, transaction);
         update.Parameters.Add(new() { Value = (object?)provider ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Integrations.Cli.Contracts;
+using Integrations.Receiver.Client;
 
 namespace Integrations.Cli.Commands;
 
@@ -16,7 +16,7 @@ public static class DeliveriesCommand
     {
         var provider = Provider();
         var state = new Option<string?>("--state") { Description = "Only deliveries in this state." };
-        state.AcceptOnlyFromAmong("received", "processing", "done", "failed", "dead");
+        state.AcceptOnlyFromAmong([.. DeliveryState.All]);
         var limit = new Option<int>("--limit") { Description = "At most this many (1-500).", DefaultValueFactory = _ => 100 };
         var list = new Command("list", "List a source's deliveries, newest first.") { provider, state, limit };
         context.SetAction(list, async (parse, cancellationToken) =>

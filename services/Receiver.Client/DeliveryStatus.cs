@@ -1,0 +1,13 @@
+namespace Integrations.Receiver.Client;
+
+/// <summary>A stored delivery as the receiver's <c>/deliveries</c> API answers it: never its body or signature headers.</summary>
+/// <param name="State">One of <see cref="DeliveryState"/>.</param>
+public sealed record DeliveryStatus(
+    string Provider,
+    string DeliveryId,
+    string EventType,
+    string State,
+    int Attempts,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? CompletedAt,
+    string? LastError);
