@@ -1,3 +1,4 @@
+using Integrations.Receiver.Client;
 using Integrations.Audit.Client;
 using Integrations.Receiver.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,3 +1,4 @@
+using Integrations.Receiver.Client;
 using System.Collections.Frozen;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
@@ -149,6 +150,3 @@ public sealed class WebhookSecretStore(
         _added = added.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
     }
 }
-
-/// <summary>A run-time secret as operators see it: never its value.</summary>
-public sealed record SecretInfo(long Id, string Source, DateTimeOffset AddedAt, string AddedBy, DateTimeOffset? RetiredAt, string? RetiredBy);

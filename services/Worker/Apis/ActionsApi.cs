@@ -1,3 +1,4 @@
+using Integrations.Worker.Client;
 using System.ComponentModel.DataAnnotations;
 using Integrations.Worker.Connectors;
 using Integrations.Worker.Queue;

@@ -1,3 +1,4 @@
+using Integrations.Worker.Client;
 using System.Text.Json;
 using Integrations.Audit.Client;
 using Integrations.Worker.Queue;
@@ -102,5 +103,3 @@ public static class QueueApi
     private static ProblemHttpResult AuditUnavailable() =>
         TypedResults.Problem(title: "Audit store unavailable.", detail: "Nothing was requeued, because it could not be audited; retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
 }
-
-public sealed record RedriveResult(int Requeued);

@@ -1,3 +1,4 @@
+using Integrations.Worker.Client;
 using System.Text.Json;
 using Integrations.TokenBroker.Client;
 using Integrations.Worker.Connectors;

@@ -1,3 +1,4 @@
+using Integrations.Worker.Client;
 using Integrations.Receiver.Client;
 using Npgsql;
 using NpgsqlTypes;
@@ -72,5 +73,3 @@ public sealed class QueueAdministration(NpgsqlDataSource dataSource)
         return requeued;
     }
 }
-
-public sealed record DeadLetter(string Provider, string DeliveryId, string EventType, int Attempts, string? LastError, DateTimeOffset ReceivedAt);

@@ -1,3 +1,4 @@
+using Integrations.Audit.Client;
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;

@@ -1,5 +1,5 @@
+using Integrations.Worker.Client;
 using System.CommandLine;
-using Integrations.Cli.Contracts;
 
 namespace Integrations.Cli.Commands;
 

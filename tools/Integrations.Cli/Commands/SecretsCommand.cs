@@ -1,6 +1,6 @@
+using Integrations.Receiver.Client;
 using System.CommandLine;
 using System.Security.Cryptography;
-using Integrations.Cli.Contracts;
 
 namespace Integrations.Cli.Commands;
 

@@ -1,3 +1,4 @@
+using Integrations.Worker.Client;
 using System.ComponentModel;
 using System.Text;
 using System.Text.Json;

@@ -1,8 +1,6 @@
-using Integrations.Worker.Flows;
+namespace Integrations.Worker.Client;
 
-namespace Integrations.Worker.Apis;
-
-/// <summary>The answer to an action.</summary>
+/// <summary>The worker's answer to an action (<c>POST api/actions/…</c>).</summary>
 /// <param name="IdempotencyKey">The key the action ran under; send it again to retry safely.</param>
 /// <param name="Status"><c>succeeded</c>, or <c>skipped</c> when the key was already done (nothing was sent again).</param>
 /// <param name="Outcome">The provider's id for the effect: a Slack <c>ts</c>, an issue URL, a customer id.</param>

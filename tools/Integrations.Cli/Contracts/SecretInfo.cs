@@ -1,4 +1,0 @@
-namespace Integrations.Cli.Contracts;
-
-/// <summary>A run-time signing secret as the receiver lists it: who added and retired it, never its value.</summary>
-public sealed record SecretInfo(long Id, string Source, DateTimeOffset AddedAt, string AddedBy, DateTimeOffset? RetiredAt, string? RetiredBy);
