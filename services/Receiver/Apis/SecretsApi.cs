@@ -121,6 +121,3 @@ public static class SecretsApi
     private static ProblemHttpResult AuditUnavailable() =>
         TypedResults.Problem(title: "Audit store unavailable.", detail: "The rotation was not applied because it could not be audited; retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
 }
-
-/// <summary>A new signing secret and who adds it.</summary>
-public sealed record AddSecretRequest(string Secret, string Actor);

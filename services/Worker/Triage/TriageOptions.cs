@@ -89,6 +89,6 @@ public sealed partial class TriageOptions : IValidatableObject
     [GeneratedRegex("^[A-Za-z0-9_-]{1,128}$")]
     internal static partial Regex FileId();
 
-    [GeneratedRegex(Apis.ActionRequestRules.Repository)]
+    [GeneratedRegex(Client.ActionRequestRules.Repository)]
     internal static partial Regex Repository();
 }

@@ -16,13 +16,8 @@ public static class NotifyCommand
         context.SetAction(slack, async (parse, cancellationToken) =>
         {
             using var worker = context.Client(parse, "worker");
-            var result = await worker.PostAsync<ActionResult>("api/actions/send-message", new
-            {
-                channel = parse.GetValue(channel),
-                text = parse.GetValue(text),
-                actor = context.Actor(parse),
-                idempotencyKey = parse.GetValue(key),
-            }, cancellationToken);
+            var result = await worker.PostAsync<ActionResult>("api/actions/send-message",
+                new SendMessageRequest(parse.GetValue(channel), parse.GetValue(text), context.Actor(parse), parse.GetValue(key)), cancellationToken);
             context.Write(parse, result, output => output.WriteLine(result.Status == "skipped"
                 ? $"Already posted under {result.IdempotencyKey} (ts {result.Outcome}); nothing sent again."
                 : $"Posted to {parse.GetValue(channel)} (ts {result.Outcome}); idempotency key {result.IdempotencyKey}."));

@@ -36,7 +36,7 @@ public static class SecretsCommand
             var actor = context.Actor(parse);
             using var receiver = context.Client(parse, "receiver");
             var before = await receiver.GetAsync<List<SecretInfo>>($"admin/sources/{name}/secrets", cancellationToken);
-            var added = await receiver.PostAsync<SecretInfo>($"admin/sources/{name}/secrets", new { secret, actor }, cancellationToken);
+            var added = await receiver.PostAsync<SecretInfo>($"admin/sources/{name}/secrets", new AddSecretRequest(secret, actor), cancellationToken);
             var retired = new List<long>();
             if (parse.GetValue(retireOld))
             {

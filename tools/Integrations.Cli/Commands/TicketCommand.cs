@@ -18,15 +18,9 @@ public static class TicketCommand
         context.SetAction(create, async (parse, cancellationToken) =>
         {
             using var worker = context.Client(parse, "worker");
-            var result = await worker.PostAsync<ActionResult>("api/actions/create-ticket", new
-            {
-                repository = parse.GetValue(repository),
-                title = parse.GetValue(title),
-                body = parse.GetValue(body) ?? "",
-                labels = parse.GetValue(labels) ?? [],
-                actor = context.Actor(parse),
-                idempotencyKey = parse.GetValue(key),
-            }, cancellationToken);
+            var result = await worker.PostAsync<ActionResult>("api/actions/create-ticket",
+                new CreateTicketRequest(parse.GetValue(repository), parse.GetValue(title), context.Actor(parse), parse.GetValue(body) ?? "", parse.GetValue(labels) ?? [], parse.GetValue(key)),
+                cancellationToken);
             context.Write(parse, result, output => output.WriteLine(result.Status == "skipped"
                 ? $"Already opened under {result.IdempotencyKey}: {result.Outcome}"
                 : $"Opened {result.Outcome}; idempotency key {result.IdempotencyKey}."));

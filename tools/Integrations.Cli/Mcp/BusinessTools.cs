@@ -33,7 +33,7 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
     {
         permissions.Value.Demand("send_message", "channel", permissions.Value.AllowedChannels, channel);
         return RunAsync(server, "send_message", actor => services.Worker.PostAsync<ActionResult>("api/actions/send-message",
-            new { channel, text, actor, idempotencyKey }, cancellationToken));
+            new SendMessageRequest(channel, text, actor, idempotencyKey), cancellationToken));
     }
 
     [McpServerTool(Name = "create_ticket", Title = "Open an issue", Destructive = false, Idempotent = true, OpenWorld = true)]
@@ -49,7 +49,7 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
     {
         permissions.Value.Demand("create_ticket", "repository", permissions.Value.AllowedRepositories, repository);
         return RunAsync(server, "create_ticket", actor => services.Worker.PostAsync<ActionResult>("api/actions/create-ticket",
-            new { repository, title, body = body ?? "", labels = labels ?? [], actor, idempotencyKey }, cancellationToken));
+            new CreateTicketRequest(repository, title, actor, body ?? "", labels ?? [], idempotencyKey), cancellationToken));
     }
 
     [McpServerTool(Name = "record_payment_event", Title = "Record a payment event", Destructive = false, Idempotent = true, OpenWorld = true)]
@@ -70,7 +70,7 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
     {
         permissions.Value.Demand("record_payment_event", "provider", permissions.Value.AllowedProviders, "stripe");
         return RunAsync(server, "record_payment_event", actor => services.Worker.PostAsync<ActionResult>("api/actions/record-payment-event",
-            new { eventId, customerId, actor, eventCreated, email, name, plan, amount, currency, livemode, idempotencyKey }, cancellationToken));
+            new RecordPaymentEventRequest(eventId, customerId, actor, eventCreated, email, name, plan, amount, currency, livemode, idempotencyKey), cancellationToken));
     }
 
     [McpServerTool(Name = "query_audit", Title = "Query the audit log", ReadOnly = true, OpenWorld = false)]

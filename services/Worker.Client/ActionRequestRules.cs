@@ -1,9 +1,9 @@
 using Integrations.Gate.Client;
 
-namespace Integrations.Worker.Apis;
+namespace Integrations.Worker.Client;
 
 /// <summary>The validation patterns shared by action requests; idempotency keys follow the gate's contract (<see cref="IdempotencyKeyGrammar"/>).</summary>
-internal static class ActionRequestRules
+public static class ActionRequestRules
 {
     public const string IdempotencyKey = IdempotencyKeyGrammar.Pattern;
     public const int IdempotencyKeyLength = IdempotencyKeyGrammar.MaxLength;

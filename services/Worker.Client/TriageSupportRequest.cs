@@ -1,13 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Integrations.Worker.Apis;
+namespace Integrations.Worker.Client;
 
-/// <summary>Draft and post release notes for <see cref="Until"/> (default <c>main</c>) since <see cref="Since"/> (default: the previous tag).</summary>
-public sealed record ReleaseNotesRequest(
+/// <summary>Triage the support export <see cref="FileId"/> with the broker connection's Google token, filing issues in <see cref="Repository"/>.</summary>
+public sealed record TriageSupportRequest(
+    [property: Required] Guid? ConnectionId,
+    [property: Required, RegularExpression("^[A-Za-z0-9_-]{1,128}$", ErrorMessage = "fileId is a Drive file id.")] string? FileId,
     [property: Required, RegularExpression(ActionRequestRules.Repository, ErrorMessage = ActionRequestRules.RepositoryMessage)] string? Repository,
     [property: Required, RegularExpression(ActionRequestRules.Actor, ErrorMessage = ActionRequestRules.ActorMessage)] string? Actor,
-    [property: RegularExpression(ActionRequestRules.Ref, ErrorMessage = ActionRequestRules.RefMessage)] string? Until = null,
-    [property: RegularExpression(ActionRequestRules.Ref, ErrorMessage = ActionRequestRules.RefMessage)] string? Since = null,
-    [property: StringLength(80, MinimumLength = 1)] string? Channel = null,
     [property: StringLength(ActionRequestRules.IdempotencyKeyLength), RegularExpression(ActionRequestRules.IdempotencyKey, ErrorMessage = ActionRequestRules.IdempotencyKeyMessage)] string? IdempotencyKey = null)
     : IActionRequest;

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Integrations.Worker.Apis;
+namespace Integrations.Worker.Client;
 
 /// <summary>Record what a payment event says about a customer; <c>null</c> fields keep their stored values.</summary>
 public sealed record RecordPaymentEventRequest(

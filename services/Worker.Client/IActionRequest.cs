@@ -1,4 +1,4 @@
-namespace Integrations.Worker.Apis;
+namespace Integrations.Worker.Client;
 
 /// <summary>What every action request carries besides its own arguments.</summary>
 public interface IActionRequest

@@ -1,13 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Integrations.Worker.Apis;
+namespace Integrations.Worker.Client;
 
-/// <summary>Open an issue in a GitHub repository (<c>owner/name</c>).</summary>
-public sealed record CreateTicketRequest(
+/// <summary>Draft and post release notes for <see cref="Until"/> (default <c>main</c>) since <see cref="Since"/> (default: the previous tag).</summary>
+public sealed record ReleaseNotesRequest(
     [property: Required, RegularExpression(ActionRequestRules.Repository, ErrorMessage = ActionRequestRules.RepositoryMessage)] string? Repository,
-    [property: Required, StringLength(256, MinimumLength = 1)] string? Title,
     [property: Required, RegularExpression(ActionRequestRules.Actor, ErrorMessage = ActionRequestRules.ActorMessage)] string? Actor,
-    [property: StringLength(60_000)] string? Body = null,
-    [property: MaxLength(20)] IReadOnlyList<string>? Labels = null,
+    [property: RegularExpression(ActionRequestRules.Ref, ErrorMessage = ActionRequestRules.RefMessage)] string? Until = null,
+    [property: RegularExpression(ActionRequestRules.Ref, ErrorMessage = ActionRequestRules.RefMessage)] string? Since = null,
+    [property: StringLength(80, MinimumLength = 1)] string? Channel = null,
     [property: StringLength(ActionRequestRules.IdempotencyKeyLength), RegularExpression(ActionRequestRules.IdempotencyKey, ErrorMessage = ActionRequestRules.IdempotencyKeyMessage)] string? IdempotencyKey = null)
     : IActionRequest;

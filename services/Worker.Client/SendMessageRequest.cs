@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Integrations.Worker.Apis;
+namespace Integrations.Worker.Client;
 
 /// <summary>Post <see cref="Text"/> to a Slack channel.</summary>
 public sealed record SendMessageRequest(
