@@ -12,6 +12,10 @@ namespace Integrations.Audit.Client;
 /// <param name="Scope">The OAuth scope or permission the action used, if any.</param>
 /// <param name="Details">Free-form context, a JSON object (e.g. <c>JsonSerializer.SerializeToElement(new { channel })</c>). Values under keys that look like secrets are redacted before storage.</param>
 /// <param name="TraceId">The trace that caused the action; when unset, the trace of the write request is used.</param>
+/// <param name="EntryId">
+/// Set by a caller that may send the same entry again (an outbox shipping at least once): an entry whose
+/// id the store already holds is not written twice, and its answer is the row written the first time.
+/// </param>
 public sealed record AuditEntry(
     string Actor,
     string Provider,
@@ -21,4 +25,5 @@ public sealed record AuditEntry(
     string Status,
     string? Scope = null,
     JsonElement? Details = null,
-    string? TraceId = null);
+    string? TraceId = null,
+    Guid? EntryId = null);

@@ -13,7 +13,7 @@ namespace Integrations.Audit;
 /// </summary>
 public sealed class AuditStore(NpgsqlDataSource dataSource)
 {
-    private const string Columns =
+    internal const string Columns =
         "id, ts, actor, provider, action, target, idempotency_key, status, environment, trace_id, scope, details, prev_hash, hash, caller, mac";
 
     /// <summary>One page: newest first, or oldest first after <see cref="AuditQuery.After"/>; <see cref="AuditPage.Next"/> when more rows match.</summary>
@@ -80,7 +80,7 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
         conditions.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture, condition, "$" + command.Parameters.Count));
     }
 
-    private static ChainRow Read(NpgsqlDataReader reader) => new(
+    internal static ChainRow Read(NpgsqlDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetFieldValue<DateTimeOffset>(1),
         reader.GetString(2),

@@ -19,4 +19,10 @@ internal static partial class WorkerLog
 
     [LoggerMessage(6, LogLevel.Information, "Delivery {Provider}/{DeliveryId} deferred for {Seconds} s: {Reason}")]
     public static partial void Deferred(ILogger logger, string provider, string deliveryId, double seconds, string reason);
+
+    [LoggerMessage(7, LogLevel.Warning, "Audit rows wait in the outbox: the audit service or the database is unreachable; retrying in {Seconds} s")]
+    public static partial void AuditShippingFailed(ILogger logger, double seconds, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Error, "The audit service refused outbox row {OutboxId} as invalid; it stays in audit_outbox, marked refused")]
+    public static partial void AuditRowRefused(ILogger logger, long outboxId);
 }

@@ -241,6 +241,28 @@ public sealed class AuditStoreTests(StackFixture stack)
         Assert.Single(await stack.GetAuditRowsAsync<JsonElement>($"?actor={actor}"));
     }
 
+    [Fact]
+    public async Task AnEntrySentAgainUnderItsEntryIdIsOneRowAndEachAnswerNamesIt()
+    {
+        var actor = $"tests-{Guid.NewGuid():N}";
+        var first = Entry(actor, "slack", "started") with { EntryId = Guid.NewGuid() };
+        var second = Entry(actor, "slack", "succeeded") with { EntryId = Guid.NewGuid() };
+        using var http = stack.CreateAuditClient();
+
+        var written = await WriteBatchAsync(http, [first, second, first]);
+        var again = await WriteBatchAsync(http, [second, Entry(actor, "slack", "failed"), first]);
+
+        Assert.Equal(written[0], written[2]);
+        Assert.Equal([written[1], written[0]], [again[0], again[2]]);
+        Assert.DoesNotContain(again[1], written);
+        Assert.Equal(3, (await stack.GetAuditRowsAsync<JsonElement>($"?actor={actor}")).Count);
+        using var single = await http.PostAsJsonAsync("/api/audit", second);
+        Assert.Equal(HttpStatusCode.Created, single.StatusCode);
+        Assert.Equal(written[1], (await single.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
+        using var verify = await http.GetAsync("/api/audit/verify");
+        Assert.True((await verify.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ok").GetBoolean());
+    }
+
     internal static AuditEntry Entry(string actor, string provider, string status, string? key = null) =>
         new(actor, provider, "SendMessage", "#audit", key, status);
 

@@ -247,9 +247,32 @@ public sealed class StackFixture : IAsyncLifetime
 
     public static async Task<List<T>> GetAuditRowsAsync<T>(DistributedApplication app, string query)
     {
+        await WaitForAuditOutboxAsync(app);
         using var http = CreateAuditClient(app);
         var page = await http.GetFromJsonAsync<AuditPageDto<T>>($"/api/audit{query}");
         return page?.Items ?? [];
+    }
+
+    /// <summary>
+    /// Waits until the worker's audit outbox has shipped every row it holds (rows refused as invalid
+    /// stay, by design), so that a read sees every row the worker has written so far. A stack
+    /// without a worker has no outbox.
+    /// </summary>
+    public static async Task WaitForAuditOutboxAsync(DistributedApplication app)
+    {
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        if (!model.Resources.Any(resource => resource.Name == "worker"))
+        {
+            return;
+        }
+
+        await using var connection = new NpgsqlConnection(await app.GetConnectionStringAsync("integrationsdb"));
+        await connection.OpenAsync();
+        await EventuallyAsync(async () =>
+        {
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM audit_outbox WHERE refused IS NULL", connection);
+            return (long)(await command.ExecuteScalarAsync())! == 0 ? "" : null;
+        }, "the worker's audit outbox to ship its rows");
     }
 
     /// <summary>An HTTP client for the gate with its own connection pool, as a separate worker would have.</summary>

@@ -220,7 +220,7 @@ public static partial class AuditApi
         }
 
         return new NewAuditRow(entry.Actor, entry.Provider, entry.Action, entry.Target, entry.IdempotencyKey, entry.Status!,
-            entry.TraceId ?? Activity.Current?.TraceId.ToHexString(), entry.Scope, details, caller);
+            entry.TraceId ?? Activity.Current?.TraceId.ToHexString(), entry.Scope, details, caller, entry.EntryId);
     }
 
     private static void Require(Dictionary<string, string[]> errors, string prefix, string name, string? value)

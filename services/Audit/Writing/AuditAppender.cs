@@ -5,6 +5,10 @@
 // the lock, so id order is chain order; a rolled-back append leaves a gap in ids, never in the chain.
 // The lock is released by COMMIT or ROLLBACK, so a crashed appender cannot hold it. Each row also
 // gets its caller and its MAC under the chain key (AuditMac), computed from its hash.
+// An entry with an entry id (a caller that ships at least once, like the worker's audit outbox) is
+// written only if audit_entry_ids does not hold its id yet, checked under the same lock; otherwise
+// the row written the first time is its answer. Its reserved id is then left unused, a gap like a
+// rollback's.
 using Integrations.Audit.Chain;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -50,11 +54,20 @@ public sealed class AuditAppender(NpgsqlDataSource dataSource, AuditMac mac, IOp
 
         byte[] previous;
         var ids = new long[rows.Count];
+        var entryIds = rows.Where(row => row.EntryId is not null).Select(row => row.EntryId!.Value).Distinct().ToArray();
+        var writtenBefore = new Dictionary<Guid, long>();
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)") { Parameters = { new() { Value = ChainLockKey } } });
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1"));
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT nextval('audit_events_id_seq') FROM generate_series(1, $1)") { Parameters = { new() { Value = rows.Count } } });
+            if (entryIds.Length > 0)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT entry_id, audit_id FROM audit_entry_ids WHERE entry_id = ANY($1)")
+                {
+                    Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = entryIds } },
+                });
+            }
 
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             await reader.NextResultAsync(cancellationToken);
@@ -64,19 +77,36 @@ public sealed class AuditAppender(NpgsqlDataSource dataSource, AuditMac mac, IOp
             {
                 ids[i] = reader.GetInt64(0);
             }
+
+            if (entryIds.Length > 0)
+            {
+                await reader.NextResultAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    writtenBefore[reader.GetGuid(0)] = reader.GetInt64(1);
+                }
+            }
         }
 
         Array.Sort(ids);
         var ts = AuditHash.TruncateToMicroseconds(time.GetUtcNow());
         var environment = options.Value.Environment;
-        var written = new ChainRow[rows.Count];
+        var answers = new ChainRow[rows.Count];
+        var written = new List<ChainRow>(rows.Count);
+        var firstInBatch = new Dictionary<Guid, int>();
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            var unsealed = new ChainRow(ids[i], ts, row.Actor, row.Provider, row.Action, row.Target, row.IdempotencyKey, row.Status,
+            if (row.EntryId is { } entryId && (writtenBefore.ContainsKey(entryId) || !firstInBatch.TryAdd(entryId, i)))
+            {
+                continue;
+            }
+
+            var unsealed = new ChainRow(ids[written.Count], ts, row.Actor, row.Provider, row.Action, row.Target, row.IdempotencyKey, row.Status,
                 environment, row.TraceId, row.Scope, row.Details, previous, AuditHash.Genesis);
             var hash = AuditHash.Compute(previous, unsealed);
-            written[i] = unsealed with { Hash = hash, Caller = row.Caller, Mac = mac.Compute(hash, row.Caller) };
+            answers[i] = unsealed with { Hash = hash, Caller = row.Caller, Mac = mac.Compute(hash, row.Caller) };
+            written.Add(answers[i]);
             previous = hash;
         }
 
@@ -106,8 +136,52 @@ public sealed class AuditAppender(NpgsqlDataSource dataSource, AuditMac mac, IOp
             await importer.CompleteAsync(cancellationToken);
         }
 
+        await RecordEntryIdsAsync(connection, transaction, rows, answers, firstInBatch, cancellationToken);
+        await AnswerRepeatsAsync(connection, transaction, rows, answers, writtenBefore, firstInBatch, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return written;
+        return answers;
+    }
+
+    private static async Task RecordEntryIdsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewAuditRow> rows, ChainRow[] answers,
+        Dictionary<Guid, int> firstInBatch, CancellationToken cancellationToken)
+    {
+        if (firstInBatch.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand("INSERT INTO audit_entry_ids (entry_id, audit_id) SELECT * FROM unnest($1::uuid[], $2::bigint[])", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. firstInBatch.Keys] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. firstInBatch.Values.Select(i => answers[i].Id)] });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>An entry sent again is answered with the row its first sending wrote, in an earlier append or earlier in this one.</summary>
+    private static async Task AnswerRepeatsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewAuditRow> rows, ChainRow[] answers,
+        Dictionary<Guid, long> writtenBefore, Dictionary<Guid, int> firstInBatch, CancellationToken cancellationToken)
+    {
+        var earlier = new Dictionary<long, ChainRow>();
+        if (writtenBefore.Count > 0)
+        {
+            await using var command = new NpgsqlCommand($"SELECT {AuditStore.Columns} FROM audit_events WHERE id = ANY($1)", connection, transaction);
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. writtenBefore.Values] });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = AuditStore.Read(reader);
+                earlier[row.Id] = row;
+            }
+        }
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (answers[i] is null && rows[i].EntryId is { } entryId)
+            {
+                answers[i] = writtenBefore.TryGetValue(entryId, out var id) ? earlier[id] : answers[firstInBatch[entryId]];
+            }
+        }
     }
 
     private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>

@@ -11,4 +11,5 @@ public sealed record NewAuditRow(
     string? TraceId,
     string? Scope,
     string Details,
-    string Caller);
+    string Caller,
+    Guid? EntryId = null);

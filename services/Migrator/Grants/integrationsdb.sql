@@ -25,10 +25,12 @@ GRANT SELECT, INSERT ON deliveries TO integrations_receiver;
 GRANT SELECT, INSERT, UPDATE ON webhook_secrets TO integrations_receiver;
 GRANT SELECT, INSERT ON data_protection_keys TO integrations_receiver;
 
--- worker: claims and settles deliveries (never inserts or deletes one); records customers and effects.
+-- worker: claims and settles deliveries (never inserts or deletes one); records customers and effects;
+-- writes its audit rows to the outbox, and its shipper locks, deletes or marks refused what it shipped.
 GRANT SELECT, UPDATE ON deliveries TO integrations_worker;
 GRANT SELECT, INSERT, UPDATE ON customers TO integrations_worker;
 GRANT SELECT, INSERT, UPDATE ON effects TO integrations_worker;
+GRANT SELECT, INSERT, UPDATE, DELETE ON audit_outbox TO integrations_worker;
 
 -- broker: pending authorizations are inserted, then redeemed or expired with DELETE ... RETURNING;
 -- connections are upserted, refreshed under a row lock and deleted on revocation; rotations are appended.

@@ -16,11 +16,12 @@ namespace Integrations.Worker.Connectors;
 /// begin, in the same round trip, and a later one is asked for alone. A short wait is waited out here; a
 /// long one defers the delivery without spending an attempt.</item>
 /// <item>Audit <c>started</c>, perform the effect, report a provider's rate-limit answer to the gate so
-/// every worker pauses, then <c>complete</c> the key with the outcome (audit <c>succeeded</c>), or
-/// <c>fail</c> it, retryable or not (audit <c>failed</c>).</item>
+/// every worker pauses, then record the outcome in the ledger with its <c>succeeded</c> audit row (one
+/// transaction) and <c>complete</c> the key, or <c>fail</c> it, retryable or not (audit <c>failed</c>).</item>
 /// </list>
 /// Begins, completes and audit rows of the deliveries under way share batched calls (<see cref="GateCalls"/>,
-/// <see cref="WriteAudit"/>); each step still waits for its own answer before the next.
+/// <see cref="WriteAudit"/>); each step still waits for its own answer before the next. Audit rows go to
+/// the worker's <see cref="AuditOutbox"/> and reach the audit service shortly after (<see cref="AuditShipper"/>).
 /// If the gate cannot be reached the effect does not run: never risk a duplicate. A worker that
 /// dies between the effect and <c>complete</c> leaves a lease that expires; the next <c>begin</c>
 /// says <c>reclaimed</c>, and before acting again the guard runs the connector's recovery check
@@ -70,6 +71,7 @@ public sealed class EffectGuard(GateClient gate, GateCalls calls, EffectLedger l
 
         var leaseToken = claim.LeaseToken ?? throw new InvalidOperationException("The gate granted a key without a lease token.");
         var ownsLedgerEntry = false;
+        var succeeded = false;
         try
         {
             // After the budget wait, so a delivery deferred for budget leaves no start behind.
@@ -101,9 +103,10 @@ public sealed class EffectGuard(GateClient gate, GateCalls calls, EffectLedger l
             var since = entry.Existed && !(claim.FirstClaimedAt < entry.FirstStartedAt) ? entry.FirstStartedAt : claim.FirstClaimedAt;
             var existing = mayHaveActed && findExisting is not null ? await findExisting(since - s_providerClockSkew, cancellationToken) : null;
             var outcome = existing ?? await perform(cancellationToken);
-            await ledger.CompleteAsync(effect.IdempotencyKey, outcome, succeeded: true, cancellationToken);
+            // The outcome and its 'succeeded' row commit together, before the gate hears of it.
+            await ledger.CompleteAsync(effect.IdempotencyKey, outcome, succeeded: true, Entry(effect, AuditStatus.Succeeded), cancellationToken);
+            succeeded = true;
             await calls.CompleteAsync(new CompleteRequest(effect.IdempotencyKey, leaseToken, outcome), cancellationToken);
-            await WriteAsync(effect, AuditStatus.Succeeded, cancellationToken);
             return new EffectResult(outcome, AlreadyDone: false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -117,11 +120,13 @@ public sealed class EffectGuard(GateClient gate, GateCalls calls, EffectLedger l
 
             if (!retryable && ownsLedgerEntry)
             {
-                await ledger.CompleteAsync(effect.IdempotencyKey, ex.GetType().Name, succeeded: false, CancellationToken.None);
+                await ledger.CompleteAsync(effect.IdempotencyKey, ex.GetType().Name, succeeded: false, audit: null, CancellationToken.None);
             }
 
             await gate.FailAsync(new FailRequest(effect.IdempotencyKey, leaseToken, retryable, ex.GetType().Name), CancellationToken.None);
-            if (ex is not DeferredFlowException)
+            // An effect whose success is recorded did not fail: only the gate missed its completion,
+            // and the next attempt finds the outcome in the ledger.
+            if (ex is not DeferredFlowException && !succeeded)
             {
                 await WriteAsync(effect, AuditStatus.Failed, CancellationToken.None);
             }
@@ -184,4 +189,7 @@ public sealed class EffectGuard(GateClient gate, GateCalls calls, EffectLedger l
 
     private Task WriteAsync(Effect effect, string status, CancellationToken cancellationToken) =>
         audit.RunAsync(effect.Actor, effect.Provider, effect.Action, effect.Target, effect.IdempotencyKey, status, cancellationToken);
+
+    private static AuditEntry Entry(Effect effect, string status) =>
+        WriteAudit.Entry(effect.Actor, effect.Provider, effect.Action, effect.Target, effect.IdempotencyKey, status);
 }

@@ -1,3 +1,4 @@
+using Integrations.Audit.Client;
 using Npgsql;
 
 namespace Integrations.Worker.Connectors;
@@ -8,7 +9,8 @@ namespace Integrations.Worker.Connectors;
 /// days) and the ledger still knows. <see cref="StartAsync"/> records an attempt before the provider
 /// is called and returns what earlier attempts left: a completed outcome to return as is, or a start
 /// without completion, meaning an earlier attempt may have acted and the recovery check must run.
-/// <see cref="CompleteAsync"/> records the outcome before the gate hears of it.
+/// <see cref="CompleteAsync"/> records the outcome before the gate hears of it, with the effect's audit
+/// row in the same transaction (<see cref="AuditOutbox"/>), so an effect recorded as done always has its row.
 /// Starts and completions of the deliveries under way share one statement and one commit each
 /// (<see cref="Coalescer{TItem, TResult}"/>), as the deliveries' own group commits do.
 /// </summary>
@@ -18,12 +20,14 @@ public sealed class EffectLedger : IAsyncDisposable
     private const int Senders = 2;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly AuditOutbox _outbox;
     private readonly Coalescer<LedgerStart, LedgerEntry> _starts;
     private readonly Coalescer<LedgerCompletion, bool> _completions;
 
-    public EffectLedger(NpgsqlDataSource dataSource)
+    public EffectLedger(NpgsqlDataSource dataSource, AuditOutbox outbox)
     {
         _dataSource = dataSource;
+        _outbox = outbox;
         _starts = new("effect ledger start batch", StartBatchAsync, MaxBatch, Senders);
         _completions = new("effect ledger complete batch", CompleteBatchAsync, MaxBatch, Senders);
     }
@@ -32,9 +36,12 @@ public sealed class EffectLedger : IAsyncDisposable
     public Task<LedgerEntry> StartAsync(string idempotencyKey, string fingerprint, CancellationToken cancellationToken) =>
         _starts.SendAsync(new LedgerStart(idempotencyKey, fingerprint), cancellationToken);
 
-    /// <summary>Records the effect's outcome; a key already completed keeps its first outcome.</summary>
-    public Task CompleteAsync(string idempotencyKey, string outcome, bool succeeded, CancellationToken cancellationToken) =>
-        _completions.SendAsync(new LedgerCompletion(idempotencyKey, outcome, succeeded), cancellationToken);
+    /// <summary>
+    /// Records the effect's outcome, and <paramref name="audit"/> in the audit outbox in the same
+    /// transaction; a key already completed keeps its first outcome.
+    /// </summary>
+    public Task CompleteAsync(string idempotencyKey, string outcome, bool succeeded, AuditEntry? audit, CancellationToken cancellationToken) =>
+        _completions.SendAsync(new LedgerCompletion(idempotencyKey, outcome, succeeded, audit), cancellationToken);
 
     private async Task<IReadOnlyList<LedgerEntry>> StartBatchAsync(IReadOnlyList<LedgerStart> starts, CancellationToken cancellationToken)
     {
@@ -80,16 +87,34 @@ public sealed class EffectLedger : IAsyncDisposable
 
     private async Task<IReadOnlyList<bool>> CompleteBatchAsync(IReadOnlyList<LedgerCompletion> completions, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(
+        // One batch is one transaction: the outcomes and their audit rows commit together or not at all.
+        await using var batch = _dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
             """
             UPDATE effects AS e SET completed_at = now(), succeeded = c.succeeded, outcome = c.outcome
             FROM unnest($1::text[], $2::text[], $3::boolean[]) AS c(idempotency_key, outcome, succeeded)
             WHERE e.idempotency_key = c.idempotency_key AND e.completed_at IS NULL
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. completions.Select(c => c.IdempotencyKey)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. completions.Select(c => c.Outcome)] });
-        command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. completions.Select(c => c.Succeeded)] });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string[]> { TypedValue = [.. completions.Select(c => c.IdempotencyKey)] },
+                new NpgsqlParameter<string[]> { TypedValue = [.. completions.Select(c => c.Outcome)] },
+                new NpgsqlParameter<bool[]> { TypedValue = [.. completions.Select(c => c.Succeeded)] },
+            },
+        });
+        var audits = completions.Where(c => c.Audit is not null).Select(c => c.Audit!).ToList();
+        if (audits.Count > 0)
+        {
+            batch.BatchCommands.Add(AuditOutbox.Insert(audits));
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        if (audits.Count > 0)
+        {
+            _outbox.Announce();
+        }
+
         return [.. completions.Select(_ => true)];
     }
 
@@ -101,7 +126,7 @@ public sealed class EffectLedger : IAsyncDisposable
 
     private sealed record LedgerStart(string IdempotencyKey, string Fingerprint);
 
-    private sealed record LedgerCompletion(string IdempotencyKey, string Outcome, bool Succeeded);
+    private sealed record LedgerCompletion(string IdempotencyKey, string Outcome, bool Succeeded, AuditEntry? Audit);
 }
 
 /// <summary>What the ledger held for a key when an attempt started.</summary>

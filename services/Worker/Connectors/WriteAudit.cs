@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using Integrations.Audit.Client;
+using Npgsql;
 
 namespace Integrations.Worker.Connectors;
 
 /// <summary>
 /// Records what the worker did in the audit store, as actor <c>worker</c> unless someone else asked
-/// for it. A write returns once its row is committed. Rows written at the same time by different
-/// deliveries share one batch request (<see cref="Coalescer{TItem, TResult}"/>) and one transaction;
-/// each row carries the trace of the delivery that wrote it. A batch the audit store refuses as
-/// invalid is written again row by row, so that one bad row fails only its own writer.
+/// for it. A write returns once its row is committed to the worker's <see cref="AuditOutbox"/>, from
+/// which <see cref="AuditShipper"/> ships it to the audit service: a step never waits for the audit
+/// service, and a row once written is never lost, even while the audit service is down. Rows written
+/// at the same time by different deliveries share one insert (<see cref="Coalescer{TItem, TResult}"/>);
+/// each row carries the trace of the delivery that wrote it.
 /// </summary>
 public sealed class WriteAudit : IAsyncDisposable
 {
@@ -17,55 +19,34 @@ public sealed class WriteAudit : IAsyncDisposable
     private const int MaxBatch = 500;
     private const int Senders = 2;
 
-    private readonly IHttpClientFactory _clients;
-    private readonly Coalescer<AuditEntry, Exception?> _writes;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly AuditOutbox _outbox;
+    private readonly Coalescer<AuditEntry, bool> _writes;
 
-    public WriteAudit(IHttpClientFactory clients)
+    public WriteAudit(NpgsqlDataSource dataSource, AuditOutbox outbox)
     {
-        ArgumentNullException.ThrowIfNull(clients);
-        _clients = clients;
-        _writes = new("audit write batch", WriteBatchAsync, MaxBatch, Senders);
+        _dataSource = dataSource;
+        _outbox = outbox;
+        _writes = new("audit outbox write batch", WriteBatchAsync, MaxBatch, Senders);
     }
+
+    /// <summary>The entry a write of the current step records, with the current trace.</summary>
+    public static AuditEntry Entry(string actor, string provider, string action, string target, string? idempotencyKey, string status) =>
+        new(actor, provider, action, target, idempotencyKey, status, TraceId: Activity.Current?.TraceId.ToHexString());
 
     public Task RunAsync(string provider, string action, string target, string idempotencyKey, string status, CancellationToken cancellationToken) =>
         RunAsync(Actor, provider, action, target, idempotencyKey, status, cancellationToken);
 
-    public async Task RunAsync(string actor, string provider, string action, string target, string idempotencyKey, string status, CancellationToken cancellationToken)
-    {
-        var entry = new AuditEntry(actor, provider, action, target, idempotencyKey, status, TraceId: Activity.Current?.TraceId.ToHexString());
-        if (await _writes.SendAsync(entry, cancellationToken) is { } refused)
-        {
-            throw refused;
-        }
-    }
+    public Task RunAsync(string actor, string provider, string action, string target, string idempotencyKey, string status, CancellationToken cancellationToken) =>
+        _writes.SendAsync(Entry(actor, provider, action, target, idempotencyKey, status), cancellationToken);
 
-    /// <returns>Per entry: null when its row is committed, or why the audit store refused that entry alone.</returns>
-    private async Task<IReadOnlyList<Exception?>> WriteBatchAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<bool>> WriteBatchAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
-        var audit = new AuditClient(_clients.CreateClient(nameof(AuditClient)));
-        try
-        {
-            await audit.WriteManyAsync(entries, cancellationToken);
-            return new Exception?[entries.Count];
-        }
-        catch (HttpRequestException ex) when (ex.StatusCode == System.Net.HttpStatusCode.BadRequest && entries.Count > 1)
-        {
-            // Not an outage: some entry is invalid, and nothing was written. Alone, each valid entry is written and each invalid one refused.
-            var outcomes = new Exception?[entries.Count];
-            for (var i = 0; i < entries.Count; i++)
-            {
-                try
-                {
-                    await audit.WriteAsync(entries[i], cancellationToken);
-                }
-                catch (HttpRequestException refused) when (refused.StatusCode == System.Net.HttpStatusCode.BadRequest)
-                {
-                    outcomes[i] = refused;
-                }
-            }
-
-            return outcomes;
-        }
+        await using var batch = _dataSource.CreateBatch();
+        batch.BatchCommands.Add(AuditOutbox.Insert(entries));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        _outbox.Announce();
+        return [.. entries.Select(_ => true)];
     }
 
     public ValueTask DisposeAsync() => _writes.DisposeAsync();

@@ -83,7 +83,9 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<QueueAdministration>();
         builder.Services.AddTransient<EffectGuard>();
         builder.Services.AddTransient<SendMessage>();
+        builder.Services.AddSingleton<AuditOutbox>();
         builder.Services.AddSingleton<WriteAudit>();
+        builder.Services.AddHostedService<AuditShipper>();
         builder.Services.AddSingleton<GateCalls>();
         builder.Services.AddSingleton<EffectLedger>();
         builder.Services.AddTransient<RecordPaymentEvent>();

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Integrations.Audit.Client;
+using Integrations.Worker.Queue;
+using Npgsql;
+
+namespace Integrations.Worker.Connectors;
+
+/// <summary>
+/// The worker's audit outbox (<c>audit_outbox</c>, in its own database): every audit row the worker
+/// writes is committed here first, by <see cref="WriteAudit"/> alone or in the same transaction as
+/// the state it records (<see cref="EffectLedger.CompleteAsync"/>), and <see cref="AuditShipper"/>
+/// sends it on to the audit service. <see cref="Announce"/> wakes the shipper after a commit.
+/// </summary>
+public sealed class AuditOutbox
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    private readonly WorkSignal _written = new();
+
+    /// <summary>Completes at the first <see cref="Announce"/> after it was read.</summary>
+    internal Task Next => _written.Next;
+
+    /// <summary>Rows were committed: the shipper sends them now rather than at its next poll.</summary>
+    public void Announce() => _written.Pulse();
+
+    /// <summary>A statement that adds <paramref name="entries"/> to the outbox, for a batch that commits it with other statements.</summary>
+    public static NpgsqlBatchCommand Insert(IEnumerable<AuditEntry> entries) =>
+        new("INSERT INTO audit_outbox (entry) SELECT * FROM unnest($1::json[])")
+        {
+            Parameters = { new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(entry => JsonSerializer.Serialize(entry, s_json))] } },
+        };
+
+    internal static AuditEntry Read(string json, Guid entryId) =>
+        (JsonSerializer.Deserialize<AuditEntry>(json, s_json) ?? throw new InvalidOperationException("An audit outbox row holds no entry.")) with { EntryId = entryId };
+}

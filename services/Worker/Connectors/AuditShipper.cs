@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Net;
+using Integrations.Audit.Client;
+using Integrations.Worker.Queue;
+using Npgsql;
+
+namespace Integrations.Worker.Connectors;
+
+/// <summary>
+/// Ships the worker's <see cref="AuditOutbox"/> to the audit service: the oldest rows first, up to
+/// <see cref="MaxBatch"/> per call, locked (<c>FOR UPDATE SKIP LOCKED</c>, so replicas never ship the
+/// same rows at once) and deleted in the transaction that read them, once the audit service has
+/// committed them. It ships when rows are announced, and polls, so rows another replica left behind
+/// (it crashed) still go. Shipping is at least once: if the deletion is lost after the audit service
+/// committed, the rows go again, and their entry ids make the repeat a no-op there. While the audit
+/// service or the database is unreachable the rows wait, retried with a growing pause; nothing is
+/// dropped. A batch refused as invalid is sent again row by row, and a row refused alone stays in
+/// the outbox marked <c>refused</c>, logged, and is not shipped again.
+/// </summary>
+public sealed class AuditShipper(NpgsqlDataSource dataSource, AuditOutbox outbox, IHttpClientFactory clients, ILogger<AuditShipper> logger) : BackgroundService
+{
+    /// <summary>The most rows one call carries: the audit service's largest batch.</summary>
+    public const int MaxBatch = 1000;
+
+    private static readonly TimeSpan s_pollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_longestPause = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var announced = outbox.Next;
+            try
+            {
+                while (await ShipAsync(stoppingToken) == MaxBatch)
+                {
+                }
+
+                failures = 0;
+                await WorkSignal.WaitAsync(announced, s_pollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or HttpRequestException or TimeoutException or InvalidOperationException or TaskCanceledException)
+            {
+                var pause = TimeSpan.FromMilliseconds(Math.Min(s_longestPause.TotalMilliseconds, 250 * Math.Pow(2, failures++)));
+                WorkerLog.AuditShippingFailed(logger, pause.TotalSeconds, ex);
+                await Task.Delay(pause, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <returns>How many rows were taken from the outbox (shipped or refused).</returns>
+    public async Task<int> ShipAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = new List<(long Id, AuditEntry Entry)>();
+        await using (var select = new NpgsqlCommand(
+            "SELECT id, entry_id, entry::text FROM audit_outbox WHERE refused IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED", connection, transaction))
+        {
+            select.Parameters.Add(new NpgsqlParameter<int> { TypedValue = MaxBatch });
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add((reader.GetInt64(0), AuditOutbox.Read(reader.GetString(2), reader.GetGuid(1))));
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        using var activity = DeliveryProcessor.ActivitySource.StartActivity("ship audit rows", ActivityKind.Producer, parentContext: default);
+        activity?.SetTag("integrations.batch_size", rows.Count);
+        var refused = await SendAsync(rows, cancellationToken);
+
+        await using var settle = new NpgsqlBatch(connection, transaction);
+        settle.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM audit_outbox WHERE id = ANY($1)")
+        {
+            Parameters = { new NpgsqlParameter<long[]> { TypedValue = [.. rows.Select(row => row.Id).Except(refused)] } },
+        });
+        if (refused.Count > 0)
+        {
+            settle.BatchCommands.Add(new NpgsqlBatchCommand("UPDATE audit_outbox SET refused = 'The audit service refused this entry as invalid (400).' WHERE id = ANY($1)")
+            {
+                Parameters = { new NpgsqlParameter<long[]> { TypedValue = [.. refused] } },
+            });
+        }
+
+        await settle.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return rows.Count;
+    }
+
+    /// <returns>The outbox ids of the rows the audit service refused as invalid; every other row is committed there.</returns>
+    private async Task<List<long>> SendAsync(List<(long Id, AuditEntry Entry)> rows, CancellationToken cancellationToken)
+    {
+        var audit = new AuditClient(clients.CreateClient(nameof(AuditClient)));
+        try
+        {
+            await audit.WriteManyAsync([.. rows.Select(row => row.Entry)], cancellationToken);
+            return [];
+        }
+        catch (HttpRequestException ex) when (ex.StatusCode == HttpStatusCode.BadRequest && rows.Count > 1)
+        {
+            // Not an outage: some entry is invalid, and nothing was written. Alone, each valid entry is written and each invalid one refused.
+        }
+        catch (HttpRequestException ex) when (ex.StatusCode == HttpStatusCode.BadRequest)
+        {
+            WorkerLog.AuditRowRefused(logger, rows[0].Id);
+            return [rows[0].Id];
+        }
+
+        var refused = new List<long>();
+        foreach (var (id, entry) in rows)
+        {
+            try
+            {
+                await audit.WriteAsync(entry, cancellationToken);
+            }
+            catch (HttpRequestException ex) when (ex.StatusCode == HttpStatusCode.BadRequest)
+            {
+                WorkerLog.AuditRowRefused(logger, id);
+                refused.Add(id);
+            }
+        }
+
+        return refused;
+    }
+}
