@@ -85,4 +85,15 @@ internal static class CpuUsage
 
         Console.WriteLine($"    {"all",-24} {total * 1e6 / Math.Max(1, deliveries),8:F0} µs");
     }
+
+    /// <summary>Prints each group's share of one core over <paramref name="elapsed"/>, busiest first.</summary>
+    public static void PrintShares(Dictionary<string, double> used, TimeSpan elapsed)
+    {
+        foreach (var (group, seconds) in used.Where(e => e.Value >= 0.01).OrderByDescending(e => e.Value))
+        {
+            Console.WriteLine($"    {group,-24} {seconds / elapsed.TotalSeconds * 100,5:F1} % of one core");
+        }
+
+        Console.WriteLine($"    {"all",-24} {used.Values.Where(v => v > 0).Sum() / elapsed.TotalSeconds * 100,5:F1} % of one core");
+    }
 }

@@ -47,9 +47,16 @@ foreach (var line in stack.Overrides)
 Console.WriteLine($"Deliveries go to {stack.Endpoint("receiver")}webhooks/github (the receiver's own endpoint as the AppHost exposes it, no proxy in front).");
 Console.WriteLine();
 Console.WriteLine($"== Idle RSS: {settings.Idle.TotalSeconds:F0} s after every resource was healthy, with no load");
+var idleCpuBefore = CpuUsage.Snapshot();
+var idleWatch = System.Diagnostics.Stopwatch.StartNew();
 await Task.Delay(settings.Idle, stop.Token);
+var idleCpu = CpuUsage.Difference(idleCpuBefore, CpuUsage.Snapshot());
+var idleElapsed = idleWatch.Elapsed;
 var idle = stack.MeasureMemory();
 MemoryTable.PrintDetailed(idle);
+Console.WriteLine();
+Console.WriteLine($"== Idle CPU over the same {idleElapsed.TotalSeconds:F1} s, no load (the first seconds after a start include JIT compilation)");
+CpuUsage.PrintShares(idleCpu, idleElapsed);
 
 using var load = new PushLoad(stack.Endpoint("receiver"), stack.GitHubWebhookSecret);
 var audit = new AuditRows(await stack.ConnectionStringAsync("auditdb"));
