@@ -24,6 +24,8 @@ public sealed class CliTests(StackFixture stack)
         var messages = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=slack&kind=message");
         Assert.Single(messages, m => m.GetProperty("text").GetString() == text);
 
+        // The worker's rows reach the audit store through its outbox, a moment after the answer.
+        await StackFixture.WaitForAuditOutboxAsync(stack.App);
         var audit = await CliRun.InvokeAsync(stack, ["audit", "query", "--idempotency-key", key, "--json"]);
         Assert.Equal(0, audit.ExitCode);
         var rows = JsonDocument.Parse(audit.Output).RootElement.GetProperty("items").EnumerateArray().ToList();
