@@ -60,6 +60,45 @@ public sealed class CliTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task AuditTailFollowPrintsEveryNewRowEvenWhenMoreThanAPageArriveBetweenPolls()
+    {
+        var target = $"tail-{Guid.NewGuid():N}";
+        await stack.WriteRowsAsync("cli-test", target, 1);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var variables = CliRun.StackEnvironment(stack);
+        var console = new Integrations.Cli.CliConsole
+        {
+            Output = output,
+            Error = error,
+            Input = new StringReader(""),
+            Environment = name => variables.GetValueOrDefault(name),
+            CurrentDirectory = Path.GetTempPath(),
+        };
+        using var stop = new CancellationTokenSource();
+        var tail = Integrations.Cli.IntegrationsCli.InvokeAsync(
+            ["audit", "tail", "--target", target, "-n", "1", "--follow", "--interval", "00:00:03", "--json"], console, stop.Token);
+
+        // 1,205 rows in two requests, well within one poll interval: more than the 1,000 one page holds.
+        using var http = stack.CreateAuditClient();
+        var written = new List<long>();
+        foreach (var count in new[] { 1000, 205 })
+        {
+            written.AddRange(await AuditStoreTests.WriteBatchAsync(http, [.. Enumerable.Range(0, count).Select(i =>
+                new Integrations.Audit.Client.AuditEntry("cli-test", "slack", "SendMessage", target, $"{target}:{written.Count + i}", "succeeded"))]));
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        await stop.CancelAsync();
+        await tail.WaitAsync(StackFixture.StepTimeout);
+
+        var printed = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("id").GetInt64()).ToList();
+        Assert.Equal(1 + written.Count, printed.Count);
+        Assert.Equal(written, printed.Skip(1));
+    }
+
+    [Fact]
     public async Task TicketCreateOpensTheIssueOnceAndPrintsItsUrl()
     {
         var key = $"github:{Guid.NewGuid():N}:create_ticket";

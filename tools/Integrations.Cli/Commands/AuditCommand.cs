@@ -1,8 +1,8 @@
-using Integrations.Audit.Client;
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Integrations.Cli.Contracts;
+using Integrations.Audit.Client;
 using Integrations.Cli.Http;
 
 namespace Integrations.Cli.Commands;
@@ -29,7 +29,7 @@ public static class AuditCommand
             using var audit = context.Client(parse, "audit");
             var cursor = parse.GetValue(before) is { } b ? $"&before={Uri.EscapeDataString(b)}" : "";
             var page = await ReadPageAsync(audit, $"limit={parse.GetValue(limit)}{filters.Query(parse)}{cursor}", cancellationToken);
-            context.Write(parse, new { items = page.Items, next = page.Next }, output =>
+            context.Write(parse, page, output =>
             {
                 WriteRows(output, page.Items);
                 if (page.Next is not null)
@@ -55,16 +55,22 @@ public static class AuditCommand
             using var audit = context.Client(parse, "audit");
             var json = context.IsJson(parse);
             var page = await ReadPageAsync(audit, $"limit={parse.GetValue(lines)}{filters.Query(parse)}", cancellationToken);
-            var rows = page.Items.OrderBy(AuditRowPage.Id).ToList();
+            var rows = page.Items.OrderBy(row => row.Id).ToList();
             WriteTailRows(context.Console.Output, rows, json, header: true);
-            var last = rows.Count == 0 ? 0 : rows.Max(AuditRowPage.Id);
+            // New rows are read forward from the newest row shown, every page of them, so a burst of
+            // more rows than one page between two polls is printed whole.
+            var last = rows.Count == 0 ? 0 : rows[^1].Id;
             while (parse.GetValue(follow) && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(parse.GetValue(interval), cancellationToken);
-                var newer = (await ReadPageAsync(audit, $"limit=1000{filters.Query(parse)}", cancellationToken)).Items
-                    .Where(r => AuditRowPage.Id(r) > last).OrderBy(AuditRowPage.Id).ToList();
-                WriteTailRows(context.Console.Output, newer, json, header: false);
-                last = newer.Count == 0 ? last : newer.Max(AuditRowPage.Id);
+                AuditPage newer;
+                do
+                {
+                    newer = await ReadPageAsync(audit, $"limit=1000{filters.Query(parse)}&after={last.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
+                    WriteTailRows(context.Console.Output, newer.Items, json, header: false);
+                    last = newer.Items.Count == 0 ? last : newer.Items[^1].Id;
+                }
+                while (newer.Next is not null);
             }
 
             return ExitCodes.Success;
@@ -124,16 +130,16 @@ public static class AuditCommand
         return verify;
     }
 
-    private static async Task<AuditRowPage> ReadPageAsync(ServiceClient audit, string query, CancellationToken cancellationToken) =>
-        AuditRowPage.Parse(await audit.GetAsync<JsonElement>($"api/audit?{query}", cancellationToken));
+    private static Task<AuditPage> ReadPageAsync(ServiceClient audit, string query, CancellationToken cancellationToken) =>
+        audit.GetAsync<AuditPage>($"api/audit?{query}", cancellationToken);
 
-    private static void WriteTailRows(TextWriter output, IReadOnlyList<JsonElement> rows, bool json, bool header)
+    private static void WriteTailRows(TextWriter output, IReadOnlyList<AuditRecord> rows, bool json, bool header)
     {
         if (json)
         {
             foreach (var row in rows)
             {
-                output.WriteLine(row.GetRawText());
+                output.WriteLine(JsonSerializer.Serialize(row, ServiceClient.Json));
             }
         }
         else if (header || rows.Count > 0)
@@ -144,12 +150,12 @@ public static class AuditCommand
         output.Flush();
     }
 
-    private static void WriteRows(TextWriter output, IReadOnlyList<JsonElement> rows, bool header = true)
+    private static void WriteRows(TextWriter output, IReadOnlyList<AuditRecord> rows, bool header = true)
     {
         var cells = rows.Select(r => new[]
         {
-            AuditRowPage.Field(r, "id"), AuditRowPage.Field(r, "ts"), AuditRowPage.Field(r, "actor"), AuditRowPage.Field(r, "provider"),
-            AuditRowPage.Field(r, "action"), AuditRowPage.Field(r, "target"), AuditRowPage.Field(r, "status"), AuditRowPage.Field(r, "idempotencyKey"),
+            r.Id.ToString(CultureInfo.InvariantCulture), r.Ts.ToString("O", CultureInfo.InvariantCulture), r.Actor, r.Provider,
+            r.Action, r.Target, r.Status, r.IdempotencyKey ?? "",
         });
         if (header)
         {

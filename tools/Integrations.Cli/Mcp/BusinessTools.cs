@@ -3,7 +3,6 @@ using System.ComponentModel;
 using System.Text;
 using System.Text.Json;
 using Integrations.Audit.Client;
-using Integrations.Cli.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
@@ -112,9 +111,9 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
         var described = filters.Count == 0 ? "all" : string.Join(' ', filters.Select(f => $"{f.Name}={f.Value}"));
         return RunAsync<object>(server, "query_audit", async caller =>
         {
-            var page = AuditRowPage.Parse(await services.Audit.GetAsync<JsonElement>(query.ToString(), cancellationToken));
+            var page = await services.Audit.GetAsync<AuditPage>(query.ToString(), cancellationToken);
             await WriteAuditAsync(new AuditEntry(caller, "audit", "QueryAudit", Truncate(described), null, AuditStatus.Succeeded), cancellationToken);
-            return new { items = page.Items, next = page.Next };
+            return page;
         });
     }
 
