@@ -19,7 +19,8 @@ public sealed class ResilienceStack : IAsyncLifetime
     /// <summary>The secret of <c>fuzz</c>, the Standard Webhooks source that bad-input generation targets.</summary>
     public const string FuzzWebhookSecret = "whsec_cmVzaWxpZW5jZS1mdXp6LXNvdXJjZS1rZXktMDE=";
 
-    public static readonly string[] Services = ["receiver", "gate", "worker", "broker", "audit", "sandbox"];
+    /// <summary>The shared stack's services: this stack runs the same AppHost.</summary>
+    public static string[] Services => StackFixture.Services;
 
     private readonly ThrowawayStack _stack = new("resilience");
     private DistributedApplication? _app;

@@ -75,7 +75,8 @@ public sealed class SecretLeakTests(ResilienceStack stack, ITestOutputHelper out
         Assert.All(sources, s => Assert.True(s.Hits.Count == 0, $"{s.Source}: {string.Join("; ", s.Hits)}"));
     }
 
-    private static readonly string[] Services = ["receiver", "gate", "worker", "broker", "audit"];
+    /// <summary>Every service but the sandbox, which stands in for the providers and holds their test secrets by design.</summary>
+    private static readonly string[] Services = [.. StackFixture.Services.Where(service => service != "sandbox")];
 
     private static List<string> Hits(string text, IReadOnlyDictionary<string, string> needles) =>
         [.. needles.Where(n => text.Contains(n.Value, StringComparison.Ordinal)).Select(n => n.Key)];
