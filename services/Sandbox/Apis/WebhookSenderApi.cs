@@ -31,6 +31,10 @@ public static class WebhookSenderApi
         {
             errors["provider"] = ["provider must be github, stripe, slack or a Standard Webhooks source the sandbox sends as (support)."];
         }
+        else if (!sender.CanSign(provider))
+        {
+            errors["provider"] = [$"The source {provider} verifies with a whpk_ public key: only its sender holds the signing key, so the sandbox cannot send as it."];
+        }
 
         if (request.Scenario is not null && (provider != "stripe" || request.Scenario != CheckoutCompletedScenario))
         {

@@ -10,6 +10,13 @@ public sealed class WebhookSender(HttpClient http, IOptions<SandboxOptions> opti
     /// <summary>Whether <paramref name="provider"/> is a Standard Webhooks source the sandbox signs for.</summary>
     public bool IsStandardSource(string provider) => options.Value.StandardSources.ContainsKey(provider);
 
+    /// <summary>
+    /// Whether the sandbox can sign as <paramref name="provider"/>: not for a Standard Webhooks source
+    /// configured with a <c>whpk_</c> public key, whose signing key only its sender holds.
+    /// </summary>
+    public bool CanSign(string provider) =>
+        !IsStandardSource(provider) || options.Value.StandardSources[provider].StartsWith("whsec_", StringComparison.Ordinal);
+
     public string? SecretFor(string provider) => provider switch
     {
         "github" => options.Value.GitHubWebhookSecret,
