@@ -21,6 +21,8 @@ public sealed class SlackSignature : IWebhookScheme
 
     public string Name => "slack";
 
+    public bool AcceptsForms => false;
+
     public IReadOnlyList<string> ReplayHeaders { get; } =
         ["Content-Type", "User-Agent", SignatureHeader, TimestampHeader, "X-Slack-Retry-Num", "X-Slack-Retry-Reason"];
 

@@ -35,6 +35,8 @@ public sealed class StandardWebhooksSignature : IWebhookScheme
 
     public string Name => "standard";
 
+    public bool AcceptsForms => false;
+
     public IReadOnlyList<string> ReplayHeaders { get; } = ["Content-Type", "User-Agent", IdHeader, TimestampHeader, SignatureHeader];
 
     public Rejection? CheckHeaders(IHeaderDictionary headers)
