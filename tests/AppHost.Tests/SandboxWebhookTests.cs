@@ -119,6 +119,7 @@ public sealed class SandboxWebhookTests(StackFixture stack)
         using var unknown = await sandbox.PostAsJsonAsync("/_sandbox/webhooks", new { provider = "bitbucket" });
         using var badScenario = await sandbox.PostAsJsonAsync("/_sandbox/webhooks", new { provider = "github", scenario = "checkout_completed", order = "sideways" });
         using var badSession = await sandbox.PostAsJsonAsync("/_sandbox/webhooks", new { provider = "stripe", session = "cs_test_nope" });
+        using var publicKeyOnly = await sandbox.PostAsJsonAsync("/_sandbox/webhooks", new { provider = "acme-signed" });
 
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.True((await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("provider", out _));
@@ -126,5 +127,8 @@ public sealed class SandboxWebhookTests(StackFixture stack)
         Assert.True(errors.TryGetProperty("scenario", out _));
         Assert.True(errors.TryGetProperty("order", out _));
         Assert.True((await badSession.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("session", out _));
+        // acme-signed verifies with a whpk_ public key: the sandbox holds no key to sign as it.
+        Assert.Equal(HttpStatusCode.BadRequest, publicKeyOnly.StatusCode);
+        Assert.Contains("whpk_", (await publicKeyOnly.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("provider")[0].GetString(), StringComparison.Ordinal);
     }
 }
