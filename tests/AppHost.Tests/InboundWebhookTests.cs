@@ -175,6 +175,7 @@ public sealed class InboundWebhookTests(StackFixture stack)
         { "slack-form-neither-command-nor-interaction", HttpStatusCode.BadRequest },
         { "form-to-a-json-only-source", HttpStatusCode.UnsupportedMediaType },
         { "v1a-of-another-key", HttpStatusCode.Unauthorized },
+        { "slash-command-with-a-nul", HttpStatusCode.BadRequest },
     };
 
     [Theory]
@@ -340,6 +341,8 @@ public sealed class InboundWebhookTests(StackFixture stack)
                 var form = Webhooks.Standard("acme", id, Encoding.UTF8.GetBytes("payload=%7B%7D"), StackFixture.AcmeWebhookSecret);
                 form.Content!.Headers.ContentType = new("application/x-www-form-urlencoded");
                 return form;
+            case "slash-command-with-a-nul":
+                return Webhooks.SlackForm(Webhooks.SlackSlashCommand(id, "nul \0 here"), StackFixture.SlackSigningSecret);
             case "v1a-of-another-key":
                 return Webhooks.StandardV1a("acme-signed", id, Encoding.UTF8.GetBytes("""{"type":"a"}"""), "whsk_" + Convert.ToBase64String(new byte[32]));
             default:
