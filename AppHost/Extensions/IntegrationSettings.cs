@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Integrations.Receiver.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -12,7 +13,9 @@ namespace Integrations.AppHost;
 /// only the providers it uses: a secret that is not set is not passed on, and what needs it is off
 /// (a receiver source, a worker flow, a broker OAuth app); half an OAuth app (an id without its secret,
 /// or the reverse) stops start-up with the variable's name, never a value. In both, a placeholder, a secret
-/// that is too short, or a Stripe key of the other mode stops start-up the same way (<see cref="Problem"/>).
+/// that is too short, a Stripe key of the other mode, or a Standard Webhooks source's key that is neither a
+/// <c>whsec_</c> secret nor a <c>whpk_</c> public key (<see cref="StandardWebhooksKey"/>) stops start-up the same
+/// way (<see cref="Problem"/>).
 /// </summary>
 public sealed class IntegrationSettings
 {
@@ -114,7 +117,8 @@ public sealed class IntegrationSettings
             if (!string.IsNullOrWhiteSpace(value))
             {
                 values[name] = value.Trim();
-                if (Problem(name, values[name], environment) is { } problem)
+                var standard = declared.TryGetValue(name, out var declaredSource) && declaredSource.Scheme == "standard";
+                if ((Problem(name, values[name], environment) ?? (standard ? StandardWebhooksKey.VerificationKeyProblem(values[name]) : null)) is { } problem)
                 {
                     refused.Add($"{name} {problem}");
                 }
@@ -158,7 +162,7 @@ public sealed class IntegrationSettings
     public const int MinimumSecretLength = 16;
 
     // Values that only look like a secret: what is left after a provider's prefix is one of these, or one repeated character.
-    private static readonly string[] s_providerPrefixes = ["sk_test_", "sk_live_", "rk_test_", "rk_live_", "whsec_", "xoxb-", "xoxp-", "ghp_", "github_pat_"];
+    private static readonly string[] s_providerPrefixes = ["sk_test_", "sk_live_", "rk_test_", "rk_live_", "whsec_", "whpk_", "whsk_", "xoxb-", "xoxp-", "ghp_", "github_pat_"];
     private static readonly HashSet<string> s_placeholders = new(StringComparer.OrdinalIgnoreCase)
     {
         "changeme", "change-me", "change_me", "placeholder", "secret", "password", "todo", "example", "test", "your-secret", "your_secret", "your_secret_here", "replace-me", "replace_me",

@@ -11,7 +11,9 @@ namespace Integrations.AppHost;
 /// <c>stripe</c>, <c>slack</c>) and optionally <c>:MaxBodyBytes</c>, in the environment or <c>.env</c> as
 /// <c>Webhooks__Sources__acme__Scheme=standard</c>. A source's signing secret is the variable
 /// <see cref="SecretVariable"/> (<c>ACME_WEBHOOK_SECRET</c>), handled like every other secret
-/// (<see cref="IntegrationSettings"/>): random in the sandbox when not set, required in live mode.
+/// (<see cref="IntegrationSettings"/>): random in the sandbox when not set, required in live mode. A
+/// Standard Webhooks source's secret is a <c>whsec_</c> HMAC secret or the sender's <c>whpk_</c> Ed25519
+/// public key, checked at start (<see cref="Integrations.Receiver.Client.StandardWebhooksKey"/>).
 /// Declaring a built-in source only sets its body limit. In sandbox mode <c>support</c>, the help
 /// desk whose deliveries start support triage, exists by default.
 /// </summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Integrations.Receiver.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -117,6 +118,17 @@ public sealed partial class ReceiverOptions
             {
                 var variable = SecretVariables.TryGetValue(name, out var v) ? $" (or {v})" : "";
                 yield return $"{key}:Secrets needs at least one secret{variable}.";
+            }
+            else if (source.Scheme == "standard")
+            {
+                // whsec_ (HMAC, v1) and whpk_ (Ed25519 public key, v1a) verify; anything else never would.
+                for (var i = 0; i < source.Secrets.Count; i++)
+                {
+                    if (StandardWebhooksKey.VerificationKeyProblem(source.Secrets[i]) is { } problem)
+                    {
+                        yield return $"{key}:Secrets:{i} {problem}.";
+                    }
+                }
             }
 
             if (source.MaxBodyBytes is <= 0 or > MaxBodyLimit)

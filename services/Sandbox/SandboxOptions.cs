@@ -27,6 +27,7 @@ public sealed class SandboxOptions
     /// <summary>
     /// The Standard Webhooks sources the sandbox sends as (the help desk's <c>support</c>), each with its
     /// <c>whsec_</c> secret, from <c>Sandbox:StandardSources:&lt;source&gt;</c>; the AppHost passes every declared one.
+    /// A source verified with a <c>whpk_</c> public key is listed too, but the sandbox cannot sign as it.
     /// </summary>
     public Dictionary<string, string> StandardSources { get; } = new(StringComparer.Ordinal);
 }

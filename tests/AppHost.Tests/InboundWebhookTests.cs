@@ -171,6 +171,11 @@ public sealed class InboundWebhookTests(StackFixture stack)
         { "wrong-content-type", HttpStatusCode.UnsupportedMediaType },
         { "signed-non-json", HttpStatusCode.BadRequest },
         { "live-event-in-sandbox", HttpStatusCode.BadRequest },
+        { "github-form-without-payload", HttpStatusCode.BadRequest },
+        { "slack-form-neither-command-nor-interaction", HttpStatusCode.BadRequest },
+        { "form-to-a-json-only-source", HttpStatusCode.UnsupportedMediaType },
+        { "v1a-of-another-key", HttpStatusCode.Unauthorized },
+        { "slash-command-with-a-nul", HttpStatusCode.BadRequest },
     };
 
     [Theory]
@@ -328,6 +333,18 @@ public sealed class InboundWebhookTests(StackFixture stack)
                 var live = Encoding.UTF8.GetString(Webhooks.StripeCustomerUpdated($"evt_{id}", "cus_1", "a@example.com", Webhooks.Now))
                     .Replace("\"livemode\":false", "\"livemode\":true", StringComparison.Ordinal);
                 return Webhooks.Stripe(Encoding.UTF8.GetBytes(live), StackFixture.StripeWebhookSecret);
+            case "github-form-without-payload":
+                return Webhooks.GitHubSignedForm(Encoding.UTF8.GetBytes("zen=" + Uri.EscapeDataString(Encoding.UTF8.GetString(push))), id, StackFixture.GitHubWebhookSecret);
+            case "slack-form-neither-command-nor-interaction":
+                return Webhooks.SlackForm(Encoding.UTF8.GetBytes($"token=t&team_id=T0001&trigger_id={id}"), StackFixture.SlackSigningSecret);
+            case "form-to-a-json-only-source":
+                var form = Webhooks.Standard("acme", id, Encoding.UTF8.GetBytes("payload=%7B%7D"), StackFixture.AcmeWebhookSecret);
+                form.Content!.Headers.ContentType = new("application/x-www-form-urlencoded");
+                return form;
+            case "slash-command-with-a-nul":
+                return Webhooks.SlackForm(Webhooks.SlackSlashCommand(id, "nul \0 here"), StackFixture.SlackSigningSecret);
+            case "v1a-of-another-key":
+                return Webhooks.StandardV1a("acme-signed", id, Encoding.UTF8.GetBytes("""{"type":"a"}"""), "whsk_" + Convert.ToBase64String(new byte[32]));
             default:
                 throw new ArgumentOutOfRangeException(nameof(input), input, null);
         }

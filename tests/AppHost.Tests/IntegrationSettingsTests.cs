@@ -89,4 +89,28 @@ public sealed class IntegrationSettingsTests
     [InlineData("SLACK_WEBHOOK_URL", "/slack/services/T0/B0/abc", "sandbox")]
     public void RealLookingValuesAreAccepted(string name, string value, string environment) =>
         Assert.Null(IntegrationSettings.Problem(name, value, environment));
+
+    [Theory]
+    [InlineData("whpk_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=")]
+    [InlineData("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")]
+    public void ADeclaredStandardSourceTakesAWhpkPublicKeyOrAWhsecSecret(string key)
+    {
+        var values = IntegrationSettings.ResolveSecrets("live", name => name == "ACME_WEBHOOK_SECRET" ? key : null, [new WebhookSource("acme", "standard", null)]);
+
+        Assert.Equal(key, values["ACME_WEBHOOK_SECRET"]);
+    }
+
+    [Theory]
+    [InlineData("whpk_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHw==", "is not an Ed25519 public key: 'whpk_' must be followed by the base64 of 32 bytes (it decodes to 31)")]
+    [InlineData("whpk_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eH!A=", "is not an Ed25519 public key: 'whpk_' must be followed by the base64 of 32 bytes (it is not base64)")]
+    [InlineData("whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk=", "is a whsk_ signing key, which only the sender should hold")]
+    [InlineData("a-hex-secret-0123456789abcdef", "is not a Standard Webhooks key")]
+    public void AMalformedKeyOfADeclaredStandardSourceStopsStartNamingItsVariable(string key, string problem)
+    {
+        var error = Assert.Throws<InvalidOperationException>(
+            () => IntegrationSettings.ResolveSecrets("sandbox", name => name == "ACME_WEBHOOK_SECRET" ? key : null, [new WebhookSource("acme", "standard", null)]));
+
+        Assert.Contains($"ACME_WEBHOOK_SECRET {problem}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(key[5..], error.Message, StringComparison.Ordinal);
+    }
 }

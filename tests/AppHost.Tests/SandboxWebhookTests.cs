@@ -89,6 +89,33 @@ public sealed class SandboxWebhookTests(StackFixture stack)
         }, $"delivery {deliveryId} to be done");
     }
 
+    [Theory]
+    [InlineData("github", "form", 202)]
+    [InlineData("slack", "slash_command", 200)]
+    [InlineData("slack", "interaction", 200)]
+    public async Task TheSandboxSendsTheFormFormatsAndTheReceiverStoresEachOnceAsItsJson(string provider, string format, int firstStatus)
+    {
+        using var sandbox = stack.App.CreateHttpClient("sandbox");
+
+        using var response = await sandbox.PostAsJsonAsync("/_sandbox/webhooks", new { provider, format, duplicates = 1 });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = (await response.Content.ReadFromJsonAsync<List<JsonElement>>())!;
+        Assert.Equal([firstStatus, 200], sent.Select(s => s.GetProperty("status").GetInt32()));
+        var deliveryId = Assert.Single(sent.Select(s => s.GetProperty("deliveryId").GetString()).Distinct())!;
+        using var receiver = stack.CreateReceiverAdminClient();
+        await StackFixture.EventuallyAsync(async () =>
+            (await receiver.GetFromJsonAsync<JsonElement>($"/deliveries/{provider}/{Uri.EscapeDataString(deliveryId)}")).GetProperty("state").GetString() == "done" ? "done" : null,
+            $"delivery {deliveryId} to be done");
+        await using var connection = await stack.OpenDatabaseAsync("integrationsdb");
+        await using var read = new Npgsql.NpgsqlCommand("SELECT body FROM deliveries WHERE provider = $1 AND delivery_id = $2", connection)
+        {
+            Parameters = { new() { Value = provider }, new() { Value = deliveryId } },
+        };
+        using var stored = JsonDocument.Parse((byte[])(await read.ExecuteScalarAsync())!);
+        Assert.True(JsonElement.DeepEquals(sent[0].GetProperty("payload"), stored.RootElement), $"stored {stored.RootElement.GetRawText()}");
+    }
+
     [Fact]
     public async Task TheSandboxSendsAsTheHelpDeskSourceAndTheTriageRunItStartsReadsTheExport()
     {
@@ -119,6 +146,8 @@ public sealed class SandboxWebhookTests(StackFixture stack)
         using var unknown = await sandbox.PostAsJsonAsync("/_sandbox/webhooks", new { provider = "bitbucket" });
         using var badScenario = await sandbox.PostAsJsonAsync("/_sandbox/webhooks", new { provider = "github", scenario = "checkout_completed", order = "sideways" });
         using var badSession = await sandbox.PostAsJsonAsync("/_sandbox/webhooks", new { provider = "stripe", session = "cs_test_nope" });
+        using var publicKeyOnly = await sandbox.PostAsJsonAsync("/_sandbox/webhooks", new { provider = "acme-signed" });
+        using var badFormat = await sandbox.PostAsJsonAsync("/_sandbox/webhooks", new { provider = "stripe", format = "form" });
 
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.True((await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("provider", out _));
@@ -126,5 +155,9 @@ public sealed class SandboxWebhookTests(StackFixture stack)
         Assert.True(errors.TryGetProperty("scenario", out _));
         Assert.True(errors.TryGetProperty("order", out _));
         Assert.True((await badSession.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("session", out _));
+        Assert.True((await badFormat.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("format", out _));
+        // acme-signed verifies with a whpk_ public key: the sandbox holds no key to sign as it.
+        Assert.Equal(HttpStatusCode.BadRequest, publicKeyOnly.StatusCode);
+        Assert.Contains("whpk_", (await publicKeyOnly.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("provider")[0].GetString(), StringComparison.Ordinal);
     }
 }

@@ -22,6 +22,12 @@ public sealed class StackFixture : IAsyncLifetime
     public const string WorkerAdminKey = "test-worker-admin-key";
     /// <summary>The secret of <c>acme</c>, a Standard Webhooks source configured only for tests.</summary>
     public const string AcmeWebhookSecret = "whsec_dGVzdC1hY21lLXN0YW5kYXJkLXdlYmhvb2tzLWtleQ==";
+    /// <summary>
+    /// The Ed25519 signing key (a <c>whsk_</c> seed) of <c>acme-signed</c>, a Standard Webhooks source configured only
+    /// for tests with the matching <c>whpk_</c> public key (<see cref="AcmeSignedPublicKey"/>): it sends <c>v1a</c> signatures.
+    /// </summary>
+    public const string AcmeSignedSigningKey = "whsk_dGVzdC1hY21lLXNpZ25lZC1lZDI1NTE5LXNlZWQtMDE=";
+    public static readonly string AcmeSignedPublicKey = Webhooks.Ed25519PublicKey(AcmeSignedSigningKey);
     /// <summary>The secret of <c>support</c>, the help desk's Standard Webhooks source whose deliveries start a triage run.</summary>
     public const string SupportWebhookSecret = "whsec_dGVzdC1zdXBwb3J0LWRlc2std2ViaG9va3Mta2V5MDE=";
     public const string GateApiKey = "test-gate-api-key-0123456789";
@@ -101,6 +107,9 @@ public sealed class StackFixture : IAsyncLifetime
         // Sources declared as a user declares them: acme in configuration, support the sandbox's default.
         "Webhooks:Sources:acme:Scheme=standard",
         $"ACME_WEBHOOK_SECRET={AcmeWebhookSecret}",
+        // A Standard Webhooks source that verifies with a public key only.
+        "Webhooks:Sources:acme-signed:Scheme=standard",
+        $"ACME_SIGNED_WEBHOOK_SECRET={AcmeSignedPublicKey}",
         $"SUPPORT_WEBHOOK_SECRET={SupportWebhookSecret}",
     ];
 

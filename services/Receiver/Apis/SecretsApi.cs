@@ -53,9 +53,9 @@ public static class SecretsApi
         {
             errors["secret"] = ["secret must be 16 to 512 characters."];
         }
-        else if (sourceOptions.Scheme == "standard" && Verification.StandardWebhooksSignature.DecodeSecret(request.Secret) is null)
+        else if (sourceOptions.Scheme == "standard" && StandardWebhooksKey.VerificationKeyProblem(request.Secret) is { } problem)
         {
-            errors["secret"] = ["A Standard Webhooks secret is 'whsec_' followed by base64."];
+            errors["secret"] = [$"The secret {problem}."];
         }
 
         if (errors.Count > 0)

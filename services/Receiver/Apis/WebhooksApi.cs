@@ -9,15 +9,21 @@ namespace Integrations.Receiver.Apis;
 
 /// <summary>
 /// <c>POST /webhooks/{source}</c>. The order is the contract: unknown source 404, wrong content
-/// type 415, missing or malformed headers 400, body over the source's limit 413 (503 when too many
-/// large bodies are arriving at once, see <see cref="RawBodyReader"/>), bad signature or
-/// stale timestamp 401, valid signature over something that is not a JSON event 400, a NUL character
-/// in the id, event type, a stored header or a JSON string of the body 400. Only then is
-/// the delivery stored (committed) and 202 returned; a repeat gets 200 with <c>duplicate: true</c>.
+/// type 415 (JSON, or for GitHub and Slack also a form), missing or malformed headers 400, body over the
+/// source's limit 413 (503 when too many large bodies are arriving at once, see <see cref="RawBodyReader"/>),
+/// bad signature or stale timestamp 401, valid signature over something that is not a JSON event (or a
+/// form the scheme understands) 400, a NUL character in the id, event type, a stored header or a JSON
+/// string of the stored body 400. Only then is the delivery stored (committed) and 202 returned; a
+/// repeat gets 200 with <c>duplicate: true</c>. Slack's slash commands and interactions get 200 with an
+/// empty body either way (<see cref="VerifiedDelivery.AnswerEmpty"/>), the id and whether it was a
+/// duplicate in the <see cref="DeliveryIdHeader"/> and <see cref="DuplicateHeader"/> headers.
 /// Every refusal is problem details and never echoes a secret or an expected signature.
 /// </summary>
 public static class WebhooksApi
 {
+    public const string DeliveryIdHeader = "X-Delivery-Id";
+    public const string DuplicateHeader = "X-Delivery-Duplicate";
+
     public static RouteGroupBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("webhooks");
@@ -25,7 +31,7 @@ public static class WebhooksApi
         return api;
     }
 
-    public static async Task<Results<Accepted<DeliveryAccepted>, Ok<DeliveryAccepted>, Ok<SlackChallenge>, ProblemHttpResult>> ReceiveWebhook(
+    public static async Task<Results<Accepted<DeliveryAccepted>, Ok<DeliveryAccepted>, Ok<SlackChallenge>, Ok, ProblemHttpResult>> ReceiveWebhook(
         string source,
         HttpRequest request,
         IOptionsMonitor<ReceiverOptions> options,
@@ -56,7 +62,7 @@ public static class WebhooksApi
         return result;
     }
 
-    private static async Task<Results<Accepted<DeliveryAccepted>, Ok<DeliveryAccepted>, Ok<SlackChallenge>, ProblemHttpResult>> HandleAsync(
+    private static async Task<Results<Accepted<DeliveryAccepted>, Ok<DeliveryAccepted>, Ok<SlackChallenge>, Ok, ProblemHttpResult>> HandleAsync(
         string provider,
         HttpRequest request,
         ReceiverOptions options,
@@ -77,9 +83,10 @@ public static class WebhooksApi
             return Problem(new Rejection(StatusCodes.Status404NotFound, "Unknown webhook source.", "No webhook source has that name."));
         }
 
-        if (!IsJson(request.ContentType))
+        if (!IsJson(request.ContentType) && !(scheme.AcceptsForms && FormBody.IsForm(request.ContentType)))
         {
-            return Problem(new Rejection(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type.", "Webhook bodies must be application/json."));
+            return Problem(new Rejection(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type.",
+                scheme.AcceptsForms ? $"Webhook bodies of this source must be application/json or {FormBody.MediaType}." : "Webhook bodies must be application/json."));
         }
 
         if (scheme.CheckHeaders(request.Headers) is { } badHeaders)
@@ -126,15 +133,16 @@ public static class WebhooksApi
             return Problem(Rejection.NulCharacter("id, event type or a header"));
         }
 
-        if (JsonBody.HoldsNul(body))
+        var stored = delivery.StoredBody ?? body;
+        if (JsonBody.HoldsNul(stored))
         {
             return Problem(Rejection.NulCharacter("body"));
         }
 
-        StoreResult stored;
+        StoreResult result;
         try
         {
-            stored = await store.StoreAsync(new InboundDelivery(provider, delivery.DeliveryId, delivery.EventType, headers, body), cancellationToken);
+            result = await store.StoreAsync(new InboundDelivery(provider, delivery.DeliveryId, delivery.EventType, headers, stored), cancellationToken);
         }
         catch (DeliveryRefusedException refused)
         {
@@ -145,9 +153,16 @@ public static class WebhooksApi
             return Problem(new Rejection(StatusCodes.Status503ServiceUnavailable, "Delivery store unavailable.", "The delivery was not stored; retry later."));
         }
 
+        if (delivery.AnswerEmpty)
+        {
+            request.HttpContext.Response.Headers[DeliveryIdHeader] = delivery.DeliveryId;
+            request.HttpContext.Response.Headers[DuplicateHeader] = result.Duplicate ? "true" : "false";
+            return TypedResults.Ok();
+        }
+
         var traceId = Activity.Current?.TraceId.ToHexString();
-        var accepted = new DeliveryAccepted(provider, delivery.DeliveryId, stored.Duplicate, traceId);
-        return stored.Duplicate
+        var accepted = new DeliveryAccepted(provider, delivery.DeliveryId, result.Duplicate, traceId);
+        return result.Duplicate
             ? TypedResults.Ok(accepted)
             : TypedResults.Accepted($"/deliveries/{provider}/{Uri.EscapeDataString(delivery.DeliveryId)}", accepted);
     }

@@ -22,6 +22,8 @@ public sealed class StripeSignature : IWebhookScheme
 
     public string Name => "stripe";
 
+    public bool AcceptsForms => false;
+
     public IReadOnlyList<string> ReplayHeaders { get; } = ["Content-Type", "User-Agent", HeaderName];
 
     public Rejection? CheckHeaders(IHeaderDictionary headers) =>

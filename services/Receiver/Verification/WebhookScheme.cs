@@ -11,7 +11,16 @@ public interface IWebhookScheme
     /// <summary>The scheme's name in configuration: <c>github</c>, <c>stripe</c>, <c>slack</c> or <c>standard</c>.</summary>
     string Name { get; }
 
-    /// <summary>The request headers stored with a delivery so that it can be replayed and re-verified.</summary>
+    /// <summary>
+    /// Whether the scheme also takes <c>application/x-www-form-urlencoded</c> bodies (GitHub's form content
+    /// type, Slack's slash commands and interactions) besides JSON; other content types get 415.
+    /// </summary>
+    bool AcceptsForms { get; }
+
+    /// <summary>
+    /// The request headers stored with a delivery so that it can be replayed and re-verified. A delivery
+    /// whose stored body is not its raw body (<see cref="VerifiedDelivery.StoredBody"/>) cannot be re-verified.
+    /// </summary>
     IReadOnlyList<string> ReplayHeaders { get; }
 
     /// <summary>Returns a 400 rejection when a required header is missing or malformed; otherwise <c>null</c>.</summary>
@@ -38,6 +47,8 @@ public sealed record Rejection(int Status, string Title, string Detail)
     public static Rejection NulCharacter(string where) => new(StatusCodes.Status400BadRequest, "NUL character.", $"The delivery's {where} holds a NUL character (\\u0000), which is never stored.");
 
     public static Rejection NotJson(string detail = "The signature is valid but the body is not a JSON document.") => new(StatusCodes.Status400BadRequest, "Body is not valid JSON.", detail);
+
+    public static Rejection NotForm(string detail) => new(StatusCodes.Status400BadRequest, "Form body not understood.", detail);
 }
 
 /// <summary>The outcome of <see cref="IWebhookScheme.Verify"/>: exactly one of its properties is set.</summary>
@@ -52,4 +63,13 @@ public sealed record Verification(VerifiedDelivery? Delivery, Rejection? Rejecti
 }
 
 /// <summary>A verified delivery's identity: the dedup key (with the provider) and what it is about.</summary>
-public sealed record VerifiedDelivery(string DeliveryId, string EventType, DateTimeOffset? OccurredAt);
+/// <param name="StoredBody">
+/// The JSON stored and handed to the flows in place of the raw body, when that is a form: a GitHub form
+/// delivery's or a Slack interaction's <c>payload</c> field, a slash command's fields as a JSON object.
+/// <c>null</c> when the raw body is stored.
+/// </param>
+/// <param name="AnswerEmpty">
+/// Answer 200 with an empty body rather than the JSON receipt, new or duplicate alike: Slack shows a
+/// slash command's or an interaction's answer body to the user (and an empty one closes a submitted modal).
+/// </param>
+public sealed record VerifiedDelivery(string DeliveryId, string EventType, DateTimeOffset? OccurredAt, byte[]? StoredBody = null, bool AnswerEmpty = false);

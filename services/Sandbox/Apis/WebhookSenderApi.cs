@@ -6,12 +6,15 @@ namespace Integrations.Sandbox.Apis;
 /// <summary>
 /// <c>POST /_sandbox/webhooks</c>: the sandbox plays GitHub, Stripe, Slack or a Standard Webhooks source
 /// (the help desk's <c>support</c>) and sends signed webhooks
-/// to the receiver, one event or a seeded scenario, with duplicates and in a chosen order, and
-/// answers with every body it sent and the receiver's status for each copy.
+/// to the receiver, one event or a seeded scenario, with duplicates and in a chosen order, as JSON or
+/// in the form formats GitHub (<c>form</c>) and Slack (<c>slash_command</c>, <c>interaction</c>) also use, and
+/// answers with every body it sent (a form's as the JSON it carries) and the receiver's status for each copy.
 /// </summary>
 public static class WebhookSenderApi
 {
     public const string CheckoutCompletedScenario = "checkout_completed";
+    public const string SlashCommandFormat = "slash_command";
+    public const string InteractionFormat = "interaction";
     private const int MaxDuplicates = 20;
 
     public static RouteGroupBuilder MapWebhookSenderApi(this IEndpointRouteBuilder app)
@@ -31,6 +34,10 @@ public static class WebhookSenderApi
         {
             errors["provider"] = ["provider must be github, stripe, slack or a Standard Webhooks source the sandbox sends as (support)."];
         }
+        else if (!sender.CanSign(provider))
+        {
+            errors["provider"] = [$"The source {provider} verifies with a whpk_ public key: only its sender holds the signing key, so the sandbox cannot send as it."];
+        }
 
         if (request.Scenario is not null && (provider != "stripe" || request.Scenario != CheckoutCompletedScenario))
         {
@@ -40,6 +47,15 @@ public static class WebhookSenderApi
         if (request.Duplicates is < 0 or > MaxDuplicates)
         {
             errors["duplicates"] = [$"duplicates must be between 0 and {MaxDuplicates}."];
+        }
+
+        if (request.Format is not (null or "json") && (provider, request.Format) is not (("github", "form") or ("slack", SlashCommandFormat or InteractionFormat)))
+        {
+            errors["format"] = [$"format is json, or form for github, or {SlashCommandFormat} or {InteractionFormat} for slack."];
+        }
+        else if (request.Format is SlashCommandFormat or InteractionFormat && !SampleEvents.KeepsTriggerId(request.Payload))
+        {
+            errors["payload"] = ["A slash command or interaction the sandbox sends needs a trigger_id (a non-empty string)."];
         }
 
         if (request.Order is not (null or "in" or "reversed"))
@@ -69,7 +85,9 @@ public static class WebhookSenderApi
 
         IReadOnlyList<OutgoingWebhook> webhooks = provider switch
         {
-            "github" => [samples.GitHub(request.Type, request.Payload)],
+            "github" => [samples.GitHub(request.Type, request.Payload, form: request.Format == "form")],
+            "slack" when request.Format == SlashCommandFormat => [samples.SlackSlashCommand(request.Type, request.Payload)],
+            "slack" when request.Format == InteractionFormat => [samples.SlackInteraction(request.Type, request.Payload)],
             "slack" => [samples.Slack(request.Type, request.Payload)],
             _ when sender.IsStandardSource(provider!) => [samples.Standard(provider!, request.Type, request.Payload)],
             _ when request.Scenario is not null => samples.CheckoutCompletedScenario(request.Session, request.Order ?? "reversed"),

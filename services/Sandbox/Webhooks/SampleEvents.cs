@@ -1,4 +1,6 @@
+using System.Net;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Integrations.Sandbox.Stripe;
@@ -14,7 +16,8 @@ namespace Integrations.Sandbox.Webhooks;
 /// </summary>
 public sealed class SampleEvents(StripeCatalog catalog, TimeProvider time)
 {
-    public OutgoingWebhook GitHub(string? eventType, JsonObject? payload)
+    /// <summary>A GitHub event; with <paramref name="form"/>, sent as <c>payload=&lt;url-encoded JSON&gt;</c> like a form-encoded hook.</summary>
+    public OutgoingWebhook GitHub(string? eventType, JsonObject? payload, bool form = false)
     {
         var body = new JsonObject
         {
@@ -25,7 +28,51 @@ public sealed class SampleEvents(StripeCatalog catalog, TimeProvider time)
             ["commits"] = new JsonArray(new JsonObject { ["id"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)), ["message"] = "feat: sandbox change" }),
         };
         Merge(body, payload);
-        return new OutgoingWebhook("github", eventType ?? "push", Guid.NewGuid().ToString(), JsonSerializer.SerializeToUtf8Bytes(body));
+        var json = JsonSerializer.SerializeToUtf8Bytes(body);
+        return form
+            ? new OutgoingWebhook("github", eventType ?? "push", Guid.NewGuid().ToString(), Form(("payload", Encoding.UTF8.GetString(json))), Json: json)
+            : new OutgoingWebhook("github", eventType ?? "push", Guid.NewGuid().ToString(), json);
+    }
+
+    /// <summary>A Slack slash command: the form fields Slack posts, <paramref name="payload"/> merged over them.</summary>
+    public OutgoingWebhook SlackSlashCommand(string? command, JsonObject? payload)
+    {
+        var fields = new JsonObject
+        {
+            ["token"] = "sandbox-verification-token",
+            ["team_id"] = "T00SANDBOX",
+            ["team_domain"] = "sandbox",
+            ["channel_id"] = "C00SANDBOX",
+            ["channel_name"] = "sandbox",
+            ["user_id"] = "U00SANDBOX",
+            ["user_name"] = "sandbox-user",
+            ["command"] = command ?? "/sandbox",
+            ["text"] = "hello from the sandbox",
+            ["api_app_id"] = "A00SANDBOX",
+            ["response_url"] = "https://hooks.slack.com/commands/T00SANDBOX/1/sandbox",
+            ["trigger_id"] = TriggerId(),
+        };
+        Merge(fields, payload);
+        var pairs = fields.Select(pair => (pair.Key, pair.Value?.ToString() ?? "")).ToArray();
+        var json = JsonSerializer.SerializeToUtf8Bytes(new JsonObject(pairs.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Item2))));
+        return new OutgoingWebhook("slack", "slash_command", TriggerIdOf(fields), Form(pairs), Json: json);
+    }
+
+    /// <summary>A Slack interaction (<c>block_actions</c> by default): one <c>payload</c> field holding its JSON.</summary>
+    public OutgoingWebhook SlackInteraction(string? type, JsonObject? payload)
+    {
+        var interaction = new JsonObject
+        {
+            ["type"] = type ?? "block_actions",
+            ["trigger_id"] = TriggerId(),
+            ["user"] = new JsonObject { ["id"] = "U00SANDBOX", ["username"] = "sandbox-user" },
+            ["team"] = new JsonObject { ["id"] = "T00SANDBOX", ["domain"] = "sandbox" },
+            ["api_app_id"] = "A00SANDBOX",
+            ["actions"] = new JsonArray(new JsonObject { ["action_id"] = "approve", ["block_id"] = "sandbox", ["value"] = "yes" }),
+        };
+        Merge(interaction, payload);
+        var json = JsonSerializer.SerializeToUtf8Bytes(interaction);
+        return new OutgoingWebhook("slack", interaction["type"]!.ToString(), TriggerIdOf(interaction), Form(("payload", Encoding.UTF8.GetString(json))), Json: json);
     }
 
     public OutgoingWebhook Slack(string? eventType, JsonObject? payload)
@@ -146,6 +193,25 @@ public sealed class SampleEvents(StripeCatalog catalog, TimeProvider time)
         var at = email.IndexOf('@', StringComparison.Ordinal);
         return at > 0 ? (email[..at], email[(at + 1)..]) : (email, "example.com");
     }
+
+    /// <summary>
+    /// Whether a caller's <c>payload</c> leaves a Slack form a trigger id to be known by: the receiver names such
+    /// a delivery by it (without one, by a digest of the signed request, which the sandbox does not report).
+    /// </summary>
+    public static bool KeepsTriggerId(JsonObject? payload) =>
+        payload is null || !payload.TryGetPropertyValue("trigger_id", out var trigger) || (trigger is JsonValue value && value.TryGetValue<string>(out var id) && id.Length > 0);
+
+    private static string TriggerIdOf(JsonObject body) =>
+        body["trigger_id"] is JsonValue value && value.TryGetValue<string>(out var id) && id.Length > 0
+            ? id
+            : throw new ArgumentException("A sandbox Slack form needs a trigger_id.", nameof(body));
+
+    /// <summary>Slack's shape of a trigger id: two numbers and a hex string.</summary>
+    private static string TriggerId() =>
+        $"{RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue)}.{RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";
+
+    private static byte[] Form(params (string Name, string Value)[] fields) =>
+        Encoding.UTF8.GetBytes(string.Join('&', fields.Select(f => $"{WebUtility.UrlEncode(f.Name)}={WebUtility.UrlEncode(f.Value)}")));
 
     private static void Merge(JsonObject target, JsonObject? overrides)
     {

@@ -15,6 +15,10 @@ namespace Integrations.Sandbox.Webhooks;
 /// <param name="Customer">Stripe <c>customer.*</c> events: the seeded customer (default the session's).</param>
 /// <param name="Duplicates">Extra copies of each event, sent right after it with the same id and body. Default 0.</param>
 /// <param name="Order"><c>in</c> or <c>reversed</c>: the order of a scenario's out-of-order pair. Default <c>reversed</c>.</param>
+/// <param name="Format">How the body goes: <c>json</c> (the default); for GitHub <c>form</c>, as a hook whose content type is
+/// <c>application/x-www-form-urlencoded</c> sends it; for Slack <c>slash_command</c> (<c>type</c> is the command, default
+/// <c>/sandbox</c>; <c>payload</c> merged over the fields) or <c>interaction</c> (<c>type</c> default <c>block_actions</c>;
+/// <c>payload</c> merged over the interaction's JSON).</param>
 public sealed record SendWebhooksRequest(
     string? Provider,
     string? Type = null,
@@ -23,4 +27,5 @@ public sealed record SendWebhooksRequest(
     string? Session = null,
     string? Customer = null,
     int Duplicates = 0,
-    string? Order = null);
+    string? Order = null,
+    string? Format = null);

@@ -10,6 +10,13 @@ public sealed class WebhookSender(HttpClient http, IOptions<SandboxOptions> opti
     /// <summary>Whether <paramref name="provider"/> is a Standard Webhooks source the sandbox signs for.</summary>
     public bool IsStandardSource(string provider) => options.Value.StandardSources.ContainsKey(provider);
 
+    /// <summary>
+    /// Whether the sandbox can sign as <paramref name="provider"/>: not for a Standard Webhooks source
+    /// configured with a <c>whpk_</c> public key, whose signing key only its sender holds.
+    /// </summary>
+    public bool CanSign(string provider) =>
+        !IsStandardSource(provider) || options.Value.StandardSources[provider].StartsWith("whsec_", StringComparison.Ordinal);
+
     public string? SecretFor(string provider) => provider switch
     {
         "github" => options.Value.GitHubWebhookSecret,
@@ -24,13 +31,13 @@ public sealed class WebhookSender(HttpClient http, IOptions<SandboxOptions> opti
         var secret = SecretFor(webhook.Provider) ?? throw new InvalidOperationException($"No signing secret for {webhook.Provider}.");
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/{webhook.Provider}") { Content = new ByteArrayContent(webhook.Body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        request.Content.Headers.ContentType = webhook.Json is null ? new MediaTypeHeaderValue(webhook.MediaType) { CharSet = "utf-8" } : new MediaTypeHeaderValue(webhook.MediaType);
         foreach (var (name, value) in WebhookSigner.Headers(webhook, secret, time.GetUtcNow().ToUnixTimeSeconds()))
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        var payload = JsonSerializer.Deserialize<JsonElement>(webhook.Body);
+        var payload = JsonSerializer.Deserialize<JsonElement>(webhook.Json ?? webhook.Body);
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
