@@ -32,7 +32,10 @@ public sealed class AuditShipper(NpgsqlDataSource dataSource, AuditOutbox outbox
     private static readonly TimeSpan s_gathering = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan s_longestPause = TimeSpan.FromSeconds(10);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => ShipUntilStoppedAsync(ShipAsync, outbox, logger, stoppingToken);
+
+    /// <summary>The shipping loop: ships at each announcement or poll, and outlives every failure of <paramref name="ship"/>.</summary>
+    internal static async Task ShipUntilStoppedAsync(Func<CancellationToken, Task<int>> ship, AuditOutbox outbox, ILogger logger, CancellationToken stoppingToken)
     {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -41,7 +44,7 @@ public sealed class AuditShipper(NpgsqlDataSource dataSource, AuditOutbox outbox
             try
             {
                 await Task.Delay(s_gathering, stoppingToken);
-                while (await ShipAsync(stoppingToken) == MaxBatch)
+                while (await ship(stoppingToken) == MaxBatch)
                 {
                 }
 
@@ -52,8 +55,10 @@ public sealed class AuditShipper(NpgsqlDataSource dataSource, AuditOutbox outbox
             {
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or HttpRequestException or TimeoutException or InvalidOperationException or TaskCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever failed (the database, the audit service, the resilience pipeline's timeout or
+                // open circuit), the rows stay in the outbox: this loop must outlive it, or the host stops.
                 var pause = TimeSpan.FromMilliseconds(Math.Min(s_longestPause.TotalMilliseconds, 250 * Math.Pow(2, failures++)));
                 WorkerLog.AuditShippingFailed(logger, pause.TotalSeconds, ex);
                 await Task.Delay(pause, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
