@@ -64,7 +64,9 @@ public sealed class CliTests(StackFixture stack)
     {
         var target = $"tail-{Guid.NewGuid():N}";
         await stack.WriteRowsAsync("cli-test", target, 1);
-        using var output = new StringWriter();
+        using var written = new StringWriter();
+        // Written by the CLI while the test reads it: the synchronized writer locks itself for each write.
+        var output = TextWriter.Synchronized(written);
         using var error = new StringWriter();
         var variables = CliRun.StackEnvironment(stack);
         var console = new Integrations.Cli.CliConsole
@@ -79,23 +81,34 @@ public sealed class CliTests(StackFixture stack)
         var tail = Integrations.Cli.IntegrationsCli.InvokeAsync(
             ["audit", "tail", "--target", target, "-n", "1", "--follow", "--interval", "00:00:03", "--json"], console, stop.Token);
 
+        string Printed()
+        {
+            lock (output)
+            {
+                return written.ToString();
+            }
+        }
+
+        // The newest row first, so that every row written below is new to the tail.
+        await StackFixture.EventuallyAsync(() => Task.FromResult(Printed().Contains('\n', StringComparison.Ordinal) ? "" : null), "the tail's first row");
+
         // 1,205 rows in two requests, well within one poll interval: more than the 1,000 one page holds.
         using var http = stack.CreateAuditClient();
-        var written = new List<long>();
+        var ids = new List<long>();
         foreach (var count in new[] { 1000, 205 })
         {
-            written.AddRange(await AuditStoreTests.WriteBatchAsync(http, [.. Enumerable.Range(0, count).Select(i =>
-                new Integrations.Audit.Client.AuditEntry("cli-test", "slack", "SendMessage", target, $"{target}:{written.Count + i}", "succeeded"))]));
+            ids.AddRange(await AuditStoreTests.WriteBatchAsync(http, [.. Enumerable.Range(0, count).Select(i =>
+                new Integrations.Audit.Client.AuditEntry("cli-test", "slack", "SendMessage", target, $"{target}:{ids.Count + i}", "succeeded"))]));
         }
 
         await Task.Delay(TimeSpan.FromSeconds(8));
         await stop.CancelAsync();
         await tail.WaitAsync(StackFixture.StepTimeout);
 
-        var printed = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        var printed = Printed().Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("id").GetInt64()).ToList();
-        Assert.Equal(1 + written.Count, printed.Count);
-        Assert.Equal(written, printed.Skip(1));
+        Assert.Equal(1 + ids.Count, printed.Count);
+        Assert.Equal(ids, printed.Skip(1));
     }
 
     [Fact]
