@@ -154,7 +154,7 @@ public static class ServiceWiringExtensions
     /// <item>Metrics are exported every <c>TELEMETRY_METRIC_EXPORT_SECONDS</c> (1 to 300, default 10).
     /// Aspire asks for every second, so the dashboard's graphs move live; with seven services each
     /// exporting its runtime, HTTP and own instruments, that was most of what the stack costs at rest
-    /// (docs/benchmarks.md, "Idle CPU"). A graph that moves every 10 s is the trade. Run mode only: a
+    /// (docs/decisions/metric-export-interval.md). A graph that moves every 10 s is the trade. Run mode only: a
     /// deployment keeps its telemetry backend's own interval.</item>
     /// </list>
     /// </summary>
