@@ -13,12 +13,15 @@ internal static class CpuUsage
 {
     private static readonly double s_ticksPerSecond = 100.0; // USER_HZ; 100 on Linux x86_64 and arm64
 
-    public static Dictionary<string, double> Snapshot()
+    /// <param name="resources">The process ids Aspire reports for the stack's resources.</param>
+    public static Dictionary<string, double> Snapshot(IEnumerable<int> resources)
     {
-        // pid -> (parent, CPU seconds, command line), read in one pass; then each process is grouped,
-        // and only the processes this benchmark started (it hosts the AppHost, which starts DCP, which
-        // starts every resource) count as the stack: another checkout's stack (a test run beside the
-        // benchmark) runs the same binaries and would otherwise be counted as ours.
+        // pid -> (parent, CPU seconds, command line), read in one pass; then each process is grouped.
+        // Only this stack's processes count as the stack: those this benchmark started (it hosts the
+        // AppHost and starts the load generators) and those under the topmost ancestor of each resource
+        // (DCP runs detached from the AppHost and starts the resources and the dashboard). Another
+        // checkout's stack (a test run beside the benchmark) runs the same binaries and would otherwise
+        // be counted as ours.
         var processes = new Dictionary<int, (int Parent, double Seconds, string CommandLine)>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
@@ -41,10 +44,11 @@ internal static class CpuUsage
             }
         }
 
+        HashSet<int> roots = [Environment.ProcessId, .. resources.Select(pid => Root(pid, processes))];
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (pid, process) in processes)
         {
-            var group = StartedByThisBenchmark(pid, processes) ? Group(pid, process.CommandLine) : OutsideTheStack;
+            var group = Under(pid, roots, processes) ? Group(pid, process.CommandLine) : OutsideTheStack;
             seconds[group] = seconds.GetValueOrDefault(group) + process.Seconds;
         }
 
@@ -54,11 +58,22 @@ internal static class CpuUsage
     /// <summary>The group of every process this benchmark did not start: other work on the machine.</summary>
     public const string OutsideTheStack = "not the stack (other processes)";
 
-    private static bool StartedByThisBenchmark(int pid, Dictionary<int, (int Parent, double Seconds, string CommandLine)> processes)
+    /// <summary>The benchmark's process if <paramref name="pid"/> descends from it, else its topmost ancestor below init.</summary>
+    private static int Root(int pid, Dictionary<int, (int Parent, double Seconds, string CommandLine)> processes)
+    {
+        for (var depth = 0; depth < 64 && pid != Environment.ProcessId && processes.TryGetValue(pid, out var process) && process.Parent > 1; depth++)
+        {
+            pid = process.Parent;
+        }
+
+        return pid;
+    }
+
+    private static bool Under(int pid, HashSet<int> roots, Dictionary<int, (int Parent, double Seconds, string CommandLine)> processes)
     {
         for (var depth = 0; depth < 64 && pid > 1; depth++)
         {
-            if (pid == Environment.ProcessId)
+            if (roots.Contains(pid))
             {
                 return true;
             }
