@@ -6,6 +6,7 @@ using System.Text.Json;
 using Integrations.Gate.Client;
 using Integrations.Worker.Client;
 using Npgsql;
+using StackExchange.Redis;
 
 namespace Integrations.AppHost.Tests;
 
@@ -29,6 +30,7 @@ public sealed class ReplayPreviewTests(StackFixture stack)
         var runKeys = (await stack.AuditRowsAsync($"traceId={runTrace}&limit=200"))
             .Select(r => r.GetProperty("idempotencyKey").GetString()).OfType<string>().Distinct().Order().ToList();
         var before = await SnapshotAsync("stripe", eventId, StripeKeys(eventId), Customer);
+        Assert.Matches($"stripe:{eventId}:send_message=[^;]*state:completed", before.GateRecords);
 
         var previewTrace = RecordedRuns.NewTraceId();
         var preview = await stack.PreviewAsync("stripe", eventId, previewTrace);
@@ -170,8 +172,9 @@ public sealed class ReplayPreviewTests(StackFixture stack)
 
     /// <summary>
     /// Everything a replay would change for the delivery: its queue row, its ledger entries (attempts count
-    /// every start), its customer record (<c>updated_at</c> moves on every upsert), its audit rows, and every
-    /// provider call the sandbox has answered so far.
+    /// every start), its customer record (<c>updated_at</c> moves on every upsert), the gate's records of its
+    /// keys (a begin of a key not completed leases it), its audit rows, and every provider call the sandbox
+    /// has answered so far.
     /// </summary>
     private async Task<Snapshot> SnapshotAsync(string provider, string deliveryId, string[] keys, string? customer)
     {
@@ -200,13 +203,21 @@ public sealed class ReplayPreviewTests(StackFixture stack)
             audit += (await stack.AuditRowsAsync($"idempotencyKey={Uri.EscapeDataString(key)}&limit=200")).Count;
         }
 
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await stack.App.GetConnectionStringAsync("cache"))!);
+        var gate = new List<string>();
+        foreach (var key in keys)
+        {
+            var fields = await redis.GetDatabase().HashGetAllAsync($"gate:idem:{key}");
+            gate.Add($"{key}={string.Join(',', fields.Select(f => $"{f.Name}:{f.Value}").Order(StringComparer.Ordinal))}");
+        }
+
         var calls = 0;
         foreach (var route in new[] { "/slack", "/stripe", "/github", "/google" })
         {
             calls += (await stack.GetJsonAsync<JsonElement>("sandbox", $"/_sandbox/calls?route={route}")).Count;
         }
 
-        return new Snapshot(delivery, ledger, record, audit, calls);
+        return new Snapshot(delivery, ledger, record, string.Join(';', gate), audit, calls);
     }
 
     private async Task AssertNothingCalledOrWrittenAsync(string previewTrace, Snapshot before, Snapshot after)
@@ -220,5 +231,5 @@ public sealed class ReplayPreviewTests(StackFixture stack)
     private static string[] StripeKeys(string eventId) =>
         [.. new[] { "look_up_checkout", "record_payment_event", "activate_customer", "send_message" }.Select(action => $"stripe:{eventId}:{action}")];
 
-    private sealed record Snapshot(string Delivery, string Ledger, string CustomerRecord, int AuditRows, int ProviderCalls);
+    private sealed record Snapshot(string Delivery, string Ledger, string CustomerRecord, string GateRecords, int AuditRows, int ProviderCalls);
 }
