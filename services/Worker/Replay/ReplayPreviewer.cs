@@ -1,6 +1,7 @@
 using Integrations.Worker.Client;
 using Integrations.Worker.Flows;
 using Integrations.Worker.Queue;
+using Npgsql;
 
 namespace Integrations.Worker.Replay;
 
@@ -48,10 +49,10 @@ public sealed class ReplayPreviewer(QueueAdministration queue, IServiceScopeFact
         {
             return Answer(flowName, stopped.Complete, stopped.Message);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && preview.PlaceholderFor is { } needed)
+        catch (Exception ex) when (ex is not (OperationCanceledException or NpgsqlException or HttpRequestException) && preview.PlaceholderFor is { } needed)
         {
             // The flow was given an empty outcome for an effect still to run, and failed after it: a replay,
-            // which would have the real outcome, may go on.
+            // which would have the real outcome, may go on. (A database or service outage is not this: it propagates.)
             return Answer(flowName, complete: false, $"The flow needs the outcome of {needed}, which only performing it gives ({ex.GetType().Name}).");
         }
         catch (PermanentFlowException ex)
