@@ -34,6 +34,37 @@ public sealed class CliTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task ReplayDryRunPrintsEachEffectWithItsKeyAndReplaysNothing()
+    {
+        var deliveryId = Guid.NewGuid().ToString();
+        var key = $"github:{deliveryId}:send_message";
+        await stack.PushUntilDoneAsync(deliveryId, $"acme/dry-run-{deliveryId[..8]}");
+
+        var table = await CliRun.InvokeAsync(stack, ["deliveries", "replay", "github", deliveryId, "--dry-run"]);
+        var json = await CliRun.InvokeAsync(stack, ["deliveries", "replay", "github", deliveryId, "--dry-run", "--json"]);
+
+        Assert.Equal((0, 0), (table.ExitCode, json.ExitCode));
+        var lines = table.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains(lines, l => l.StartsWith("ACTION", StringComparison.Ordinal) && l.Contains("IDEMPOTENCY KEY", StringComparison.Ordinal) && l.EndsWith("WOULD", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).SequenceEqual(["SendMessage", "slack", key, "yes", "skip"]));
+        var preview = JsonSerializer.Deserialize<Integrations.Worker.Client.ReplayPreview>(json.Output, JsonSerializerOptions.Web)!;
+        var step = Assert.Single(preview.Effects);
+        Assert.Equal((key, true, "skip", true), (step.IdempotencyKey, step.Exists, step.WouldDo, preview.Complete));
+        // A replay would have audited the key 'skipped' and the replay itself; a dry run did neither.
+        Assert.DoesNotContain(await stack.AuditRowsAsync($"idempotencyKey={key}"), r => r.GetProperty("status").GetString() == "skipped");
+        Assert.Empty(await stack.AuditRowsAsync($"target=delivery/github/{deliveryId}"));
+    }
+
+    [Fact]
+    public async Task ReplayDryRunOfAnUnknownDeliveryExitsNotFound()
+    {
+        var run = await CliRun.InvokeAsync(stack, ["deliveries", "replay", "github", Guid.NewGuid().ToString(), "--dry-run"]);
+
+        Assert.Equal(4, run.ExitCode);
+        Assert.Contains("No such delivery.", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AuditQueryPagesBackwardsThroughOlderRowsToTheLastPage()
     {
         var target = $"paging-{Guid.NewGuid():N}";

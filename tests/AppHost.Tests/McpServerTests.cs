@@ -16,13 +16,14 @@ public sealed class McpServerTests(StackFixture stack)
     private const string AllowedRepository = "acme/widgets";
 
     [Fact]
-    public async Task ListsTheFiveBusinessToolsWithInputSchemas()
+    public async Task ListsTheSixBusinessToolsWithInputSchemas()
     {
         await using var client = await StartAsync();
 
         var tools = await client.ListToolsAsync().AsTask().WaitAsync(StackFixture.StepTimeout);
 
-        Assert.Equal(["create_ticket", "query_audit", "record_payment_event", "replay_delivery", "send_message"], tools.Select(t => t.Name).Order());
+        Assert.Equal(["create_ticket", "preview_replay", "query_audit", "record_payment_event", "replay_delivery", "send_message"], tools.Select(t => t.Name).Order());
+        Assert.True(tools.Single(t => t.Name == "preview_replay").ProtocolTool.Annotations?.ReadOnlyHint);
         var sendMessage = tools.Single(t => t.Name == "send_message");
         Assert.False(string.IsNullOrWhiteSpace(sendMessage.Description));
         var properties = sendMessage.JsonSchema.GetProperty("properties");
@@ -163,6 +164,30 @@ public sealed class McpServerTests(StackFixture stack)
         Assert.Equal($"mcp:{ClientName}", row.GetProperty("actor").GetString());
     }
 
+    [Fact]
+    public async Task PreviewReplayListsTheEffectsWithoutReplayingAndIsAuditedAsTheClient()
+    {
+        var deliveryId = Guid.NewGuid().ToString();
+        var key = $"github:{deliveryId}:send_message";
+        await stack.PushUntilDoneAsync(deliveryId, $"acme/mcp-preview-{deliveryId[..8]}");
+        await using var client = await StartAsync();
+
+        var result = await client.CallToolAsync("preview_replay", new Dictionary<string, object?> { ["provider"] = "github", ["deliveryId"] = deliveryId })
+            .AsTask().WaitAsync(StackFixture.StepTimeout);
+        var refused = await client.CallToolAsync("preview_replay", new Dictionary<string, object?> { ["provider"] = "stripe", ["deliveryId"] = deliveryId })
+            .AsTask().WaitAsync(StackFixture.StepTimeout);
+
+        Assert.NotEqual(true, result.IsError);
+        var preview = JsonSerializer.Deserialize<Integrations.Worker.Client.ReplayPreview>(Text(result), JsonSerializerOptions.Web)!;
+        var step = Assert.Single(preview.Effects);
+        Assert.Equal((key, true, "skip"), (step.IdempotencyKey, step.Exists, step.WouldDo));
+        Assert.True(refused.IsError);
+        Assert.Contains("not permitted", Text(refused), StringComparison.Ordinal);
+        Assert.DoesNotContain(await stack.AuditRowsAsync($"idempotencyKey={key}"), r => r.GetProperty("status").GetString() == "skipped");
+        var row = Assert.Single(await stack.AuditRowsAsync($"action=PreviewReplay&target=delivery/github/{deliveryId}"));
+        Assert.Equal(($"mcp:{ClientName}", "succeeded"), (row.GetProperty("actor").GetString(), row.GetProperty("status").GetString()));
+    }
+
     /// <param name="operatorFileOnly">Find the stack only through the operator file, as after <c>./run.sh</c>: no URL or key is set.</param>
     private async Task<McpClient> StartAsync(bool operatorFileOnly = false)
     {
@@ -172,6 +197,7 @@ public sealed class McpServerTests(StackFixture stack)
         environment["Mcp__AllowedTools__0"] = "send_message,query_audit";
         environment["Mcp__AllowedTools__1"] = "replay_delivery";
         environment["Mcp__AllowedTools__2"] = "create_ticket";
+        environment["Mcp__AllowedTools__3"] = "preview_replay";
         environment["Mcp__AllowedRepositories__0"] = AllowedRepository;
         environment["Mcp__AllowedChannels__0"] = AllowedChannel;
         environment["Mcp__AllowedProviders__0"] = "github";

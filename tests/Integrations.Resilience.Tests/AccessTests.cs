@@ -41,7 +41,7 @@ public sealed class AccessTests(ResilienceStack stack, ITestOutputHelper output)
         "broker GET /api/connections", "broker POST /api/connections/authorizations", "broker GET /api/connections/{id}/token", "broker DELETE /api/connections/{id}",
         "broker POST /api/apps/{provider}/client-secret-rotations",
         "audit GET /api/audit", "audit POST /api/audit", "audit POST /api/audit/batch", "audit GET /api/audit/export", "audit GET /api/audit/verify",
-        "worker GET /api/dead-letters", "worker POST /api/dead-letters/redrive", "worker POST /api/deliveries/{provider}/{deliveryId}/replay",
+        "worker GET /api/dead-letters", "worker POST /api/dead-letters/redrive", "worker POST /api/deliveries/{provider}/{deliveryId}/replay", "worker GET /api/deliveries/{provider}/{deliveryId}/replay-preview",
         "worker POST /api/actions/send-message", "worker POST /api/actions/record-payment-event", "worker POST /api/actions/create-ticket",
         "worker POST /api/actions/release-notes", "worker POST /api/actions/triage-support",
         "receiver GET /admin/sources/{source}/secrets", "receiver POST /admin/sources/{source}/secrets", "receiver DELETE /admin/sources/{source}/secrets/{id}",

@@ -2,17 +2,19 @@ using Integrations.Worker.Client;
 using System.Text.Json;
 using Integrations.Audit.Client;
 using Integrations.Worker.Queue;
+using Integrations.Worker.Replay;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Integrations.Worker.Apis;
 
 /// <summary>
-/// <c>/api/dead-letters</c> (list, redrive) and <c>/api/deliveries/{provider}/{deliveryId}/replay</c>.
-/// Requires the worker's admin API key. Redrive and replay are audited with the caller named in
-/// <c>X-Actor</c> (<c>operator</c> when it is absent) and what they did: how many deliveries a redrive
-/// requeued, which delivery a replay requeued. The change commits only once its row is written; when
-/// the audit store cannot be reached nothing changes and the answer is 503.
+/// <c>/api/dead-letters</c> (list, redrive), <c>/api/deliveries/{provider}/{deliveryId}/replay</c> and its
+/// dry run, <c>/replay-preview</c>. Requires the worker's admin API key. Redrive and replay are audited
+/// with the caller named in <c>X-Actor</c> (<c>operator</c> when it is absent) and what they did: how many
+/// deliveries a redrive requeued, which delivery a replay requeued. The change commits only once its row
+/// is written; when the audit store cannot be reached nothing changes and the answer is 503. A preview
+/// changes nothing and calls nothing, so, like the dead-letter list, it is a read and is not audited.
 /// </summary>
 public static class QueueApi
 {
@@ -25,6 +27,11 @@ public static class QueueApi
         api.MapGet("/dead-letters", ListDeadLetters);
         api.MapPost("/dead-letters/redrive", Redrive);
         api.MapPost("/deliveries/{provider}/{deliveryId}/replay", Replay);
+        api.MapGet("/deliveries/{provider}/{deliveryId}/replay-preview", PreviewReplay)
+            .WithSummary("What a replay of the delivery would do.")
+            .WithDescription("Runs the delivery's flow in preview mode: lists each effect a replay would skip, run or fail on, with its idempotency key and whether it already exists. No provider is called, nothing is written, the delivery is not claimed.")
+            .Produces<ReplayPreview>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -89,6 +96,19 @@ public static class QueueApi
             {
                 Title = "Nothing to replay.",
                 Detail = "No stored delivery has that provider and id, or a worker is processing it right now.",
+                Status = StatusCodes.Status404NotFound,
+            });
+    }
+
+    public static async Task<Results<Ok<ReplayPreview>, NotFound<ProblemDetails>>> PreviewReplay(
+        string provider, string deliveryId, ReplayPreviewer previewer, CancellationToken cancellationToken)
+    {
+        return await previewer.PreviewAsync(provider.ToLowerInvariant(), deliveryId, cancellationToken) is { } preview
+            ? TypedResults.Ok(preview)
+            : TypedResults.NotFound(new ProblemDetails
+            {
+                Title = "No such delivery.",
+                Detail = "No stored delivery has that provider and id.",
                 Status = StatusCodes.Status404NotFound,
             });
     }

@@ -1,6 +1,8 @@
 using Integrations.Audit.Client;
 using Integrations.Gate.Client;
+using Integrations.Worker.Client;
 using Integrations.Worker.Queue;
+using Integrations.Worker.Replay;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Worker.Connectors;
@@ -36,8 +38,16 @@ namespace Integrations.Worker.Connectors;
 /// after 7 days) the ledger still answers: a completed effect is skipped with its stored outcome (and
 /// the gate relearns it), and an effect started but never completed runs the recovery check first.
 /// </para>
+/// <para>
+/// In a replay preview (<see cref="ReplayPreviewContext"/>) nothing of this runs: no begin, no budget, no
+/// ledger start, no audit row, no provider call. The guard reads the key's ledger entry and plans the step
+/// as the real protocol would take it (<see cref="PlannedSteps"/>): a done effect hands the flow its stored
+/// outcome, as a replay's skip does; one to run hands it an empty outcome; one that would fail ends the
+/// preview where the replay would end. A read ends it too, as the flow needs what only the provider returns.
+/// </para>
 /// </summary>
-public sealed class EffectGuard(GateClient gate, GateCalls calls, EffectLedger ledger, WriteAudit audit, IOptions<QueueOptions> options, ILogger<EffectGuard> logger)
+public sealed class EffectGuard(
+    GateClient gate, GateCalls calls, EffectLedger ledger, WriteAudit audit, ReplayPreviewContext preview, IOptions<QueueOptions> options, ILogger<EffectGuard> logger)
 {
     private static readonly TimeSpan s_longestInProcessWait = TimeSpan.FromSeconds(5);
 
@@ -52,6 +62,10 @@ public sealed class EffectGuard(GateClient gate, GateCalls calls, EffectLedger l
     {
         ArgumentNullException.ThrowIfNull(effect);
         ArgumentNullException.ThrowIfNull(perform);
+        if (preview.IsPreview)
+        {
+            return await PreviewAsync(effect, cancellationToken);
+        }
 
         var claim = await calls.BeginAsync(
             new BeginRequest(effect.IdempotencyKey, effect.Fingerprint, options.Value.EffectLease, new RateLimitRequest(effect.Provider, effect.Connection)),
@@ -144,6 +158,12 @@ public sealed class EffectGuard(GateClient gate, GateCalls calls, EffectLedger l
     {
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(perform);
+        if (preview.IsPreview)
+        {
+            preview.Add(PlannedSteps.ForRead(read));
+            throw new ReplayPreviewStoppedException(
+                $"{read.Action} reads from {read.Provider}, and the flow needs what it returns; a preview calls no provider.", complete: false);
+        }
 
         await WaitForBudgetAsync(read, decision: null, cancellationToken);
         try
@@ -158,6 +178,19 @@ public sealed class EffectGuard(GateClient gate, GateCalls calls, EffectLedger l
             WorkerLog.EffectFailed(logger, read.Action, read.Target, ex is not PermanentFlowException, ex);
             throw;
         }
+    }
+
+    /// <summary>The step a replay would take for <paramref name="effect"/>, from the ledger alone; nothing is written or called.</summary>
+    private async Task<EffectResult> PreviewAsync(Effect effect, CancellationToken cancellationToken)
+    {
+        var step = PlannedSteps.ForEffect(effect, await ledger.FindAsync(effect.IdempotencyKey, cancellationToken));
+        preview.Add(step);
+        return step.WouldDo switch
+        {
+            PlannedEffect.Skip => new EffectResult(step.Outcome ?? "", AlreadyDone: true),
+            PlannedEffect.Run => new EffectResult("", AlreadyDone: false),
+            _ => throw new ReplayPreviewStoppedException($"{effect.Action} ({effect.IdempotencyKey}): {step.Note}", complete: true),
+        };
     }
 
     /// <param name="decision">The decision the gate took with the begin, if it could; otherwise one is asked for here.</param>

@@ -36,6 +36,23 @@ public sealed class EffectLedger : IAsyncDisposable
     public Task<LedgerEntry> StartAsync(string idempotencyKey, string fingerprint, CancellationToken cancellationToken) =>
         _starts.SendAsync(new LedgerStart(idempotencyKey, fingerprint), cancellationToken);
 
+    /// <summary>What the ledger holds for a key, without recording anything (a replay preview); <c>null</c> when no attempt started it.</summary>
+    public async Task<LedgerEntry?> FindAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT fingerprint, first_started_at, succeeded, outcome FROM effects WHERE idempotency_key = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = idempotencyKey });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new LedgerEntry(
+                Existed: true,
+                Fingerprint: reader.GetString(0),
+                FirstStartedAt: reader.GetFieldValue<DateTimeOffset>(1),
+                Succeeded: reader.IsDBNull(2) ? null : reader.GetBoolean(2),
+                Outcome: reader.IsDBNull(3) ? null : reader.GetString(3))
+            : null;
+    }
+
     /// <summary>
     /// Records the effect's outcome, and <paramref name="audit"/> in the audit outbox in the same
     /// transaction; a key already completed keeps its first outcome.

@@ -1,4 +1,5 @@
 using Integrations.Audit.Client;
+using Integrations.Worker.Replay;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -10,9 +11,10 @@ namespace Integrations.Worker.Connectors;
 /// by event id for events created in the same second) overwrites the fields it carries; an older
 /// event arriving late only fills fields that are still empty (a <c>customer.updated</c> never
 /// carries the plan, so a checkout processed after it must still record plan and amount) and is
-/// audited <c>skipped</c>. Fields an event does not carry keep their values.
+/// audited <c>skipped</c>. Fields an event does not carry keep their values. In a replay preview
+/// (<see cref="ReplayPreviewContext"/>) it writes nothing: it reads the stored record and plans the step.
 /// </summary>
-public sealed class RecordPaymentEvent(NpgsqlDataSource dataSource, WriteAudit writeAudit)
+public sealed class RecordPaymentEvent(NpgsqlDataSource dataSource, WriteAudit writeAudit, ReplayPreviewContext preview)
 {
     public const string Action = nameof(RecordPaymentEvent);
 
@@ -20,6 +22,10 @@ public sealed class RecordPaymentEvent(NpgsqlDataSource dataSource, WriteAudit w
     public async Task<bool> RunAsync(CustomerUpdate update, string idempotencyKey, CancellationToken cancellationToken, string actor = WriteAudit.Actor)
     {
         ArgumentNullException.ThrowIfNull(update);
+        if (preview.IsPreview)
+        {
+            return await PreviewAsync(update, idempotencyKey, cancellationToken);
+        }
 
         await using var command = dataSource.CreateCommand("""
             INSERT INTO customers AS c (customer_id, email, name, plan, amount, currency, livemode, last_event_at, last_event_id)
@@ -50,6 +56,30 @@ public sealed class RecordPaymentEvent(NpgsqlDataSource dataSource, WriteAudit w
         await writeAudit.RunAsync(actor, "stripe", Action, update.CustomerId, idempotencyKey,
             applied ? AuditStatus.Succeeded : AuditStatus.Skipped, cancellationToken);
         return applied;
+    }
+
+    /// <returns>What a real run would return: <c>false</c> only when a newer event is stored.</returns>
+    private async Task<bool> PreviewAsync(CustomerUpdate update, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        // The same row comparison the upsert makes, so the database's ordering of event ids decides here too.
+        await using var command = dataSource.CreateCommand(
+            "SELECT (last_event_at, last_event_id) >= ($2, $3), (last_event_at, last_event_id) > ($2, $3) FROM customers WHERE customer_id = $1");
+        command.Parameters.Add(new() { Value = update.CustomerId });
+        command.Parameters.Add(new() { Value = update.EventCreated });
+        command.Parameters.Add(new() { Value = update.EventId });
+        bool? holdsEventOrNewer = null;
+        var newer = false;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                holdsEventOrNewer = reader.GetBoolean(0);
+                newer = reader.GetBoolean(1);
+            }
+        }
+
+        preview.Add(PlannedSteps.ForPaymentEvent(update, idempotencyKey, holdsEventOrNewer));
+        return !newer;
     }
 
     private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) =>

@@ -5,6 +5,7 @@ using Integrations.Worker.GitHub;
 using Integrations.Worker.Google;
 using Integrations.Worker.Triage;
 using Integrations.Worker.Queue;
+using Integrations.Worker.Replay;
 using Integrations.Worker.Slack;
 using Integrations.Worker.Stripe;
 using Microsoft.Extensions.Options;
@@ -81,6 +82,8 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddSingleton<QueueAdministration>();
+        builder.Services.AddScoped<ReplayPreviewContext>();
+        builder.Services.AddSingleton<ReplayPreviewer>();
         builder.Services.AddTransient<EffectGuard>();
         builder.Services.AddTransient<SendMessage>();
         builder.Services.AddSingleton<AuditOutbox>();

@@ -28,18 +28,17 @@ public sealed class DeliveryFlowRouter(IEnumerable<DeliveryFlowRoute> routes)
     public IDeliveryFlow? Resolve(IServiceProvider services, string provider, string eventType)
     {
         ArgumentNullException.ThrowIfNull(services);
-        foreach (var route in _routes)
+        return Find(provider, eventType) switch
         {
-            if (route.Handles(provider, eventType))
-            {
-                return route.IsOn
-                    ? (IDeliveryFlow)services.GetRequiredService(route.Flow)
-                    : throw new PermanentFlowException($"The {route.Flow.Name} flow is off: {string.Join(", ", route.Missing)} not set. Set it and redrive the delivery.");
-            }
-        }
-
-        return null;
+            null => null,
+            { IsOn: true } route => (IDeliveryFlow)services.GetRequiredService(route.Flow),
+            var route => throw new PermanentFlowException($"The {route.Flow.Name} flow is off: {string.Join(", ", route.Missing)} not set. Set it and redrive the delivery."),
+        };
     }
+
+    /// <returns>The route of the flow that handles the delivery, on or off; <c>null</c> when none does.</returns>
+    public DeliveryFlowRoute? Find(string provider, string eventType) =>
+        Array.Find(_routes, route => route.Handles(provider, eventType));
 }
 
 public static class DeliveryFlowExtensions

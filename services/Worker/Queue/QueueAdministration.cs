@@ -35,6 +35,34 @@ public sealed class QueueAdministration(NpgsqlDataSource dataSource)
         return list;
     }
 
+    /// <summary>One stored delivery, read without claiming or changing it; <c>null</c> when there is none.</summary>
+    public async Task<StoredDelivery?> FindAsync(string provider, string deliveryId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT id, event_type, body, traceparent, tracestate, attempts, state
+            FROM deliveries WHERE provider = $1 AND delivery_id = $2
+            """);
+        command.Parameters.Add(new() { Value = provider });
+        command.Parameters.Add(new() { Value = deliveryId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new StoredDelivery(
+            new ClaimedDelivery(
+                reader.GetInt64(0),
+                provider,
+                deliveryId,
+                reader.GetString(1),
+                reader.GetFieldValue<byte[]>(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.GetInt32(5)),
+            reader.GetString(6));
+    }
+
     /// <summary>Requeues dead deliveries (all, or one provider's); <paramref name="audit"/> is told how many; returns how many.</summary>
     public Task<int> RedriveAsync(string? provider, Func<int, CancellationToken, Task> audit, CancellationToken cancellationToken) =>
         RequeueAsync($"state = '{DeliveryState.Dead}' AND ($1::text IS NULL OR provider = $1)", provider, null, audit, cancellationToken);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Integrations.Receiver.Client;
+using Integrations.Worker.Client;
 
 namespace Integrations.Cli.Commands;
 
@@ -61,17 +62,50 @@ public static class DeliveriesCommand
     {
         var provider = Provider();
         var id = DeliveryId();
-        var replay = new Command("replay", "Run a stored delivery's flow again; effects already done are skipped.") { provider, id };
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "Only show what the replay would do: each effect it would skip, run or fail on, with its idempotency key. Nothing is called or changed.",
+        };
+        var replay = new Command("replay", "Run a stored delivery's flow again; effects already done are skipped.") { provider, id, dryRun };
         context.SetAction(replay, async (parse, cancellationToken) =>
         {
             using var worker = context.Client(parse, "worker");
             var path = $"api/deliveries/{Uri.EscapeDataString(parse.GetValue(provider)!)}/{Uri.EscapeDataString(parse.GetValue(id)!)}/replay";
+            if (parse.GetValue(dryRun))
+            {
+                var preview = await worker.GetAsync<ReplayPreview>(path + "-preview", cancellationToken);
+                context.Write(parse, preview, output => WritePreview(output, preview));
+                return ExitCodes.Success;
+            }
+
             using var response = await worker.SendAsync(new HttpRequestMessage(HttpMethod.Post, path), cancellationToken);
             var result = new { provider = parse.GetValue(provider), deliveryId = parse.GetValue(id), queued = true };
             context.Write(parse, result, output => output.WriteLine($"Queued {result.provider}/{result.deliveryId} for replay."));
             return ExitCodes.Success;
         });
         return replay;
+    }
+
+    private static void WritePreview(TextWriter output, ReplayPreview preview)
+    {
+        output.WriteLine($"Replay of {preview.Provider}/{preview.DeliveryId} ({preview.EventType}, now {preview.State}) would run {preview.Flow ?? "no flow"}:");
+        Table.Write(output, ["ACTION", "PROVIDER", "IDEMPOTENCY KEY", "EXISTS", "WOULD"],
+            preview.Effects.Select(e => new[] { e.Action, e.Provider, e.IdempotencyKey, e.Exists ? "yes" : "no", e.WouldDo }));
+        foreach (var step in preview.Effects.Where(e => e.WouldDo == PlannedEffect.Run && e.Note is not null))
+        {
+            output.WriteLine($"{step.IdempotencyKey}: {step.Note}");
+        }
+
+        if (!preview.Complete)
+        {
+            output.WriteLine($"Incomplete: {preview.StoppedBecause}");
+        }
+        else if (preview.StoppedBecause is not null)
+        {
+            output.WriteLine($"Stops: {preview.StoppedBecause}");
+        }
+
+        output.WriteLine("Nothing was called or changed.");
     }
 
     private static Argument<string> Provider() => new("provider") { Description = "The webhook source, e.g. github." };

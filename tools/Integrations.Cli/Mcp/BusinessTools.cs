@@ -13,8 +13,8 @@ namespace Integrations.Cli.Mcp;
 /// <summary>
 /// The business actions an MCP client may ask for. Each checks <see cref="McpPermissions"/> first
 /// (a refusal calls nothing), acts as <c>mcp:&lt;client name&gt;</c>, and is audited: the worker
-/// audits its actions under that actor; <c>query_audit</c> and <c>replay_delivery</c> write their
-/// own audit row here. No tool takes or returns a key or token.
+/// audits its actions under that actor; <c>query_audit</c>, <c>preview_replay</c> and <c>replay_delivery</c>
+/// write their own audit row here (the last only when the worker refuses). No tool takes or returns a key or token.
 /// </summary>
 [McpServerToolType]
 public sealed class BusinessTools(McpServices services, IOptions<McpPermissions> permissions, ILogger<BusinessTools> logger)
@@ -143,6 +143,25 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
             }
 
             return new { provider, deliveryId, queued = true };
+        });
+    }
+
+    [McpServerTool(Name = "preview_replay", Title = "Preview a webhook delivery's replay", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [Description("Show what replaying a stored webhook delivery would do, without doing it: each effect the replay would skip (already done), run or fail on, with its idempotency key and whether it already exists. Calls no provider and changes nothing; 'complete' is false when the preview could not see past a step whose result only a provider call gives ('stoppedBecause' names it). The preview is audited with this MCP client as actor. Only providers the server allows.")]
+    public Task<ReplayPreview> PreviewReplay(
+        McpServer server,
+        [Description("The webhook source, e.g. github.")] string provider,
+        [Description("The provider's delivery id.")] string deliveryId,
+        CancellationToken cancellationToken = default)
+    {
+        permissions.Value.Demand("preview_replay", "provider", permissions.Value.AllowedProviders, provider);
+        return RunAsync(server, "preview_replay", async caller =>
+        {
+            var preview = await services.Worker.GetAsync<ReplayPreview>(
+                $"api/deliveries/{Uri.EscapeDataString(provider)}/{Uri.EscapeDataString(deliveryId)}/replay-preview", cancellationToken);
+            // An agent's reads are audited here, as query_audit is; the worker does not audit a preview.
+            await WriteAuditAsync(new AuditEntry(caller, provider, "PreviewReplay", Truncate($"delivery/{provider}/{deliveryId}"), null, AuditStatus.Succeeded), cancellationToken);
+            return preview;
         });
     }
 

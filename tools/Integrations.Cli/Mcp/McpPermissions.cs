@@ -12,7 +12,7 @@ public sealed class McpPermissions
 {
     public const string SectionName = "Mcp";
 
-    public static readonly IReadOnlyList<string> AllTools = ["send_message", "create_ticket", "record_payment_event", "query_audit", "replay_delivery"];
+    public static readonly IReadOnlyList<string> AllTools = ["send_message", "create_ticket", "record_payment_event", "query_audit", "replay_delivery", "preview_replay"];
 
     /// <summary>The tools the client may call. Default (unset): every tool; each target below still applies.</summary>
     public List<string>? AllowedTools { get; set; }
@@ -23,7 +23,7 @@ public sealed class McpPermissions
     /// <summary><c>owner/repo</c> repositories <c>create_ticket</c> may open issues in. Default: none.</summary>
     public List<string>? AllowedRepositories { get; set; }
 
-    /// <summary>Providers <c>replay_delivery</c> may replay and <c>record_payment_event</c> may write to (<c>stripe</c>). Default: none.</summary>
+    /// <summary>Providers <c>replay_delivery</c> may replay (and <c>preview_replay</c> preview) and <c>record_payment_event</c> may write to (<c>stripe</c>). Default: none.</summary>
     public List<string>? AllowedProviders { get; set; }
 
     /// <summary>Throws a tool error unless <paramref name="tool"/> may be called, on <paramref name="target"/> of <paramref name="kind"/> if given.</summary>
