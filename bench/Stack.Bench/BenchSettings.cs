@@ -7,10 +7,10 @@ namespace Integrations.Stack.Bench;
 /// <c>--soak &lt;minutes&gt; [--soak-rate 100]</c> for the soak; <c>[--idle 30]</c> seconds of idle
 /// before the idle RSS, <c>[--drain-timeout 300]</c> seconds to wait for the last audit row.
 /// </summary>
-internal sealed record BenchSettings(int Rate, TimeSpan Duration, TimeSpan? Soak, int SoakRate, TimeSpan Idle, TimeSpan DrainTimeout, bool Throughput = true)
+internal sealed record BenchSettings(int Rate, TimeSpan Duration, TimeSpan? Soak, int SoakRate, TimeSpan Idle, TimeSpan DrainTimeout, bool Throughput = true, TimeSpan? WarmUp = null, int WarmUpRate = 50)
 {
     public const string Usage =
-        "usage: stack.sh [--rate <deliveries/s> (1000)] [--seconds <s> (60)] [--idle <s> (30)] [--drain-timeout <s> (300)] [--throughput yes|no (yes)]\n" +
+        "usage: stack.sh [--rate <deliveries/s> (1000)] [--seconds <s> (60)] [--idle <s> (30)] [--drain-timeout <s> (300)] [--throughput yes|no (yes)] [--warm-up <s> (5)] [--warm-up-rate <deliveries/s> (50)]\n" +
         "       stack.sh --soak <minutes> [--soak-rate <deliveries/s> (100)] [--idle <s> (30)] [--drain-timeout <s> (300)]";
 
     /// <summary>How often the soak samples every resource's RSS.</summary>
@@ -53,7 +53,9 @@ internal sealed record BenchSettings(int Rate, TimeSpan Duration, TimeSpan? Soak
             Positive("soak-rate", 100),
             TimeSpan.FromSeconds(Positive("idle", 30)),
             TimeSpan.FromSeconds(Positive("drain-timeout", 300)),
-            !values.Remove("throughput", out var throughput) || throughput != "no");
+            !values.Remove("throughput", out var throughput) || throughput != "no",
+            TimeSpan.FromSeconds(Positive("warm-up", 5)),
+            Positive("warm-up-rate", 50));
         return values.Count == 0 ? settings : throw new ArgumentException($"Unknown option --{values.Keys.First()}.");
     }
 }

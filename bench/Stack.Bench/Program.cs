@@ -63,11 +63,12 @@ var audit = new AuditRows(await stack.ConnectionStringAsync("auditdb"));
 var integrationsDb = await stack.ConnectionStringAsync("integrationsdb");
 var run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
-var warmUpRate = Math.Min(50, settings.LoadRate);
+var warmUpRate = Math.Min(settings.WarmUpRate, settings.LoadRate);
+var warmUpFor = settings.WarmUp ?? TimeSpan.FromSeconds(5);
 Console.WriteLine();
-Console.WriteLine($"== Warm-up: {warmUpRate}/s for 5 s (JIT, connection pools), not counted");
-var warmUp = await load.RunAsync($"{run}-warm", warmUpRate, TimeSpan.FromSeconds(5), stop.Token);
-await audit.WaitForAsync(warmUp.Run, warmUp.Accepted, TimeSpan.FromSeconds(60), stop.Token);
+Console.WriteLine($"== Warm-up: {warmUpRate}/s for {warmUpFor.TotalSeconds:F0} s (JIT, connection pools), not counted");
+var warmUp = await load.RunAsync($"{run}-warm", warmUpRate, warmUpFor, stop.Token);
+await audit.WaitForAsync(warmUp.Run, warmUp.Accepted, settings.DrainTimeout, stop.Token);
 
 var throughputComplete = true;
 if (settings.Soak is null && settings.Throughput)
