@@ -9,6 +9,7 @@ namespace Integrations.Sandbox.Apis;
 /// to the receiver, one event or a seeded scenario, with duplicates and in a chosen order, as JSON or
 /// in the form formats GitHub (<c>form</c>) and Slack (<c>slash_command</c>, <c>interaction</c>) also use, and
 /// answers with every body it sent (a form's as the JSON it carries) and the receiver's status for each copy.
+/// With <c>drop</c>, each is recorded as sent (Stripe's event list, the GitHub hook's deliveries) but not delivered.
 /// </summary>
 public static class WebhookSenderApi
 {
@@ -99,7 +100,7 @@ public static class WebhookSenderApi
         {
             for (var copy = 0; copy <= request.Duplicates; copy++)
             {
-                sent.Add(await sender.SendAsync(webhook, copy, cancellationToken));
+                sent.Add(await sender.SendAsync(webhook, copy, request.Drop, cancellationToken));
             }
         }
 
