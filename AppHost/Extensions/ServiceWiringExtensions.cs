@@ -183,6 +183,18 @@ public static class ServiceWiringExtensions
             .WithEnvironment("Triage__AllowedRepositories__0", "acme/support-queued");
     }
 
+    /// <summary>
+    /// In sandbox mode, the GitHub webhook gap recovery watches: the sandbox's one repository hook
+    /// (<c>services/Sandbox/Webhooks/GitHubHookDeliveries.cs</c>). In live mode the operator names the
+    /// real hooks (<c>Backfill__GitHub__Hooks__0=owner/repo:hookId</c>); with none, GitHub is not backfilled.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithSandboxBackfill(
+        this IResourceBuilder<ProjectResource> worker, IResourceBuilder<ProjectResource>? sandbox) =>
+        sandbox is null ? worker : worker.WithEnvironment("Backfill__GitHub__Hooks__0", SandboxGitHubHook);
+
+    /// <summary>The sandbox's GitHub repository webhook, as <c>owner/repo:hookId</c>.</summary>
+    public const string SandboxGitHubHook = "acme/sandbox:100000001";
+
     /// <summary>The Google account the sandbox's help desk connects with; the only one its queued triage runs may read with.</summary>
     public const string SandboxHelpDeskAccount = "helpdesk@example.com";
 }
