@@ -1,0 +1,107 @@
+using System.Text.Json;
+
+namespace Integrations.AppHost.Tests;
+
+/// <summary>
+/// Gap recovery end to end: a delivery the provider recorded as sent but the receiver never got (the
+/// sandbox's <c>drop</c>) is recovered by a backfill run, stored once, marked recovered in its state and
+/// its audit row, and its flow's effect happens once; a second run recovers nothing. Each run looks back
+/// only to its test's start; a gap an earlier test left in the same second may be recovered with it, so
+/// the runs' lists are checked to contain the test's own gaps, and the store to hold each once.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class BackfillTests(StackFixture stack)
+{
+    [Fact]
+    public async Task ADroppedStripeEventIsRecoveredOnceAndItsFlowRunsOnce()
+    {
+        var since = DateTimeOffset.UtcNow;
+        var eventId = Assert.Single(await stack.DropAsync(new { provider = "stripe", type = "checkout.session.completed", session = "cs_test_SandboxMeiStarter03", drop = true }));
+        Assert.Equal(0, await stack.StoredCountAsync("stripe", eventId));
+
+        var first = await stack.BackfillAsync("stripe", since);
+
+        Assert.Equal(["stripe", "stored"], new[] { first.Source, first.Method });
+        Assert.Contains(eventId, first.Recovered);
+        var status = await stack.WaitUntilDoneAsync("stripe", eventId);
+        Assert.True(status.GetProperty("recovered").GetBoolean());
+        Assert.Equal(1, await stack.StoredCountAsync("stripe", eventId));
+        await stack.WaitForAuditRowAsync($"stripe:{eventId}:send_message", "succeeded");
+
+        var second = await stack.BackfillAsync("stripe", since);
+
+        Assert.Empty(second.Recovered);
+        Assert.True(second.Found >= 1, "The second run still sees the event at Stripe.");
+        Assert.Equal(1, await stack.StoredCountAsync("stripe", eventId));
+        var activations = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=stripe&kind=customer_updated");
+        Assert.Single(activations, e => e.GetProperty("idempotencyKey").GetString() == $"stripe:{eventId}:activate_customer");
+        var recoveredRows = await stack.AuditRowsAsync($"action=BackfillDelivery&target=delivery/stripe/{eventId}");
+        var row = Assert.Single(recoveredRows);
+        Assert.Equal("tests", row.GetProperty("actor").GetString());
+        Assert.Equal("succeeded", row.GetProperty("status").GetString());
+        Assert.True(row.GetProperty("details").GetProperty("recovered").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ADroppedGitHubDeliveryIsRedeliveredOnceAndItsFlowRunsOnce()
+    {
+        var since = DateTimeOffset.UtcNow;
+        var guid = Assert.Single(await stack.DropAsync(new { provider = "github", type = "push", payload = new { repository = new { full_name = "acme/backfill" } }, drop = true }));
+        Assert.Equal(0, await stack.StoredCountAsync("github", guid));
+
+        var first = await stack.BackfillAsync("github", since);
+
+        Assert.Equal(["github", "redelivery"], new[] { first.Source, first.Method });
+        Assert.Contains(guid, first.Recovered);
+        var status = await stack.WaitUntilDoneAsync("github", guid);
+        Assert.True(status.GetProperty("recovered").GetBoolean());
+        await stack.WaitForAuditRowAsync($"github:{guid}:send_message", "succeeded");
+
+        var second = await stack.BackfillAsync("github", since);
+
+        Assert.Empty(second.Recovered);
+        Assert.Equal(1, await stack.StoredCountAsync("github", guid));
+        var sent = await stack.AuditRowsAsync($"idempotencyKey=github:{guid}:send_message&status=succeeded");
+        Assert.Single(sent);
+        var row = Assert.Single(await stack.AuditRowsAsync($"action=BackfillDelivery&target=delivery/github/{guid}"));
+        Assert.Equal("redelivery", row.GetProperty("details").GetProperty("method").GetString());
+    }
+
+    [Fact]
+    public async Task ABackfillReadsEveryPageOfStripesEventList()
+    {
+        var since = DateTimeOffset.UtcNow;
+        var dropped = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            dropped.AddRange(await stack.DropAsync(new { provider = "stripe", type = "invoice.paid", payload = new { id = $"in_backfill_{i}" }, drop = true }));
+        }
+
+        var result = await stack.BackfillAsync("stripe", since);
+
+        Assert.Subset(result.Recovered.ToHashSet(), dropped.ToHashSet());
+        foreach (var id in dropped)
+        {
+            Assert.Equal(1, await stack.StoredCountAsync("stripe", id));
+        }
+    }
+
+    [Fact]
+    public async Task ABackfillReadsEveryPageOfTheGitHubHooksDeliveries()
+    {
+        var since = DateTimeOffset.UtcNow;
+        var dropped = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            dropped.AddRange(await stack.DropAsync(new { provider = "github", type = "ping", drop = true }));
+        }
+
+        var result = await stack.BackfillAsync("github", since);
+
+        Assert.Subset(result.Recovered.ToHashSet(), dropped.ToHashSet());
+        foreach (var id in dropped)
+        {
+            await StackFixture.EventuallyAsync(async () => await stack.StoredCountAsync("github", id) == 1 ? "" : null, $"github/{id} to be stored");
+        }
+    }
+}
