@@ -19,6 +19,16 @@ public static class Backfill
         return [.. sent.Select(s => s.GetProperty("deliveryId").GetString()!).Distinct()];
     }
 
+    /// <summary>Sends one webhook through the sandbox (e.g. a <c>resend</c> of a dropped one); answers what the receiver said.</summary>
+    public static async Task<JsonElement> SendAsync(this StackFixture stack, object request)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        using var sandbox = stack.App.CreateHttpClient("sandbox");
+        using var response = await sandbox.PostAsJsonAsync("/_sandbox/webhooks", request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return Assert.Single(await response.Content.ReadFromJsonAsync<List<JsonElement>>() ?? []);
+    }
+
     /// <summary><c>POST api/backfill/{source}?since=</c> as actor <c>tests</c>.</summary>
     public static async Task<BackfillResult> BackfillAsync(this StackFixture stack, string source, DateTimeOffset since)
     {

@@ -5,7 +5,8 @@ namespace Integrations.AppHost.Tests;
 /// <summary>
 /// Gap recovery end to end: a delivery the provider recorded as sent but the receiver never got (the
 /// sandbox's <c>drop</c>) is recovered by a backfill run, stored once, marked recovered in its state and
-/// its audit row, and its flow's effect happens once; a second run recovers nothing. Each run looks back
+/// its audit row, and its flow's effect happens once; a second run recovers nothing, and the same delivery
+/// arriving live afterwards is a duplicate. Each run looks back
 /// only to its test's start; a gap an earlier test left in the same second may be recovered with it, so
 /// the runs' lists are checked to contain the test's own gaps, and the store to hold each once.
 /// </summary>
@@ -32,6 +33,10 @@ public sealed class BackfillTests(StackFixture stack)
 
         Assert.Empty(second.Recovered);
         Assert.True(second.Found >= 1, "The second run still sees the event at Stripe.");
+        Assert.Equal(1, await stack.StoredCountAsync("stripe", eventId));
+        var live = await stack.SendAsync(new { provider = "stripe", resend = eventId });
+        Assert.Equal(200, live.GetProperty("status").GetInt32());
+        Assert.True(live.GetProperty("response").GetProperty("duplicate").GetBoolean(), "The event arriving live after its recovery is a duplicate.");
         Assert.Equal(1, await stack.StoredCountAsync("stripe", eventId));
         var activations = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=stripe&kind=customer_updated");
         Assert.Single(activations, e => e.GetProperty("idempotencyKey").GetString() == $"stripe:{eventId}:activate_customer");
@@ -60,6 +65,8 @@ public sealed class BackfillTests(StackFixture stack)
         var second = await stack.BackfillAsync("github", since);
 
         Assert.Empty(second.Recovered);
+        var live = await stack.SendAsync(new { provider = "github", resend = guid });
+        Assert.True(live.GetProperty("response").GetProperty("duplicate").GetBoolean(), "The delivery arriving again after its recovery is a duplicate.");
         Assert.Equal(1, await stack.StoredCountAsync("github", guid));
         var sent = await stack.AuditRowsAsync($"idempotencyKey=github:{guid}:send_message&status=succeeded");
         Assert.Single(sent);

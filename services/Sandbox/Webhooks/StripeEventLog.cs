@@ -31,6 +31,14 @@ public sealed class StripeEventLog
         }
     }
 
+    public StripeEvent? Find(string id)
+    {
+        lock (_lock)
+        {
+            return _events.Find(e => e.Id == id);
+        }
+    }
+
     /// <summary>Every event, newest first.</summary>
     public IReadOnlyList<StripeEvent> NewestFirst()
     {
