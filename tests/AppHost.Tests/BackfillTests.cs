@@ -6,7 +6,8 @@ namespace Integrations.AppHost.Tests;
 /// Gap recovery end to end: a delivery the provider recorded as sent but the receiver never got (the
 /// sandbox's <c>drop</c>) is recovered by a backfill run, stored once, marked recovered in its state and
 /// its audit row, and its flow's effect happens once; a second run recovers nothing, and the same delivery
-/// arriving live afterwards is a duplicate. Each run looks back
+/// arriving live afterwards is a duplicate. The flow's own audit rows share the recovery's trace: the run
+/// that recovered a delivery is the parent of the trace its flow runs in. Each run looks back
 /// only to its test's start; a gap an earlier test left in the same second may be recovered with it, so
 /// the runs' lists are checked to contain the test's own gaps, and the store to hold each once.
 /// </summary>
@@ -45,6 +46,9 @@ public sealed class BackfillTests(StackFixture stack)
         Assert.Equal("tests", row.GetProperty("actor").GetString());
         Assert.Equal("succeeded", row.GetProperty("status").GetString());
         Assert.True(row.GetProperty("details").GetProperty("recovered").GetBoolean());
+        var notice = Assert.Single(await stack.AuditRowsAsync($"idempotencyKey=stripe:{eventId}:send_message&status=succeeded"));
+        Assert.NotNull(row.GetProperty("traceId").GetString());
+        Assert.Equal(row.GetProperty("traceId").GetString(), notice.GetProperty("traceId").GetString());
     }
 
     [Fact]
@@ -68,10 +72,11 @@ public sealed class BackfillTests(StackFixture stack)
         var live = await stack.SendAsync(new { provider = "github", resend = guid });
         Assert.True(live.GetProperty("response").GetProperty("duplicate").GetBoolean(), "The delivery arriving again after its recovery is a duplicate.");
         Assert.Equal(1, await stack.StoredCountAsync("github", guid));
-        var sent = await stack.AuditRowsAsync($"idempotencyKey=github:{guid}:send_message&status=succeeded");
-        Assert.Single(sent);
+        var notice = Assert.Single(await stack.AuditRowsAsync($"idempotencyKey=github:{guid}:send_message&status=succeeded"));
         var row = Assert.Single(await stack.AuditRowsAsync($"action=BackfillDelivery&target=delivery/github/{guid}"));
         Assert.Equal("redelivery", row.GetProperty("details").GetProperty("method").GetString());
+        Assert.NotNull(row.GetProperty("traceId").GetString());
+        Assert.Equal(row.GetProperty("traceId").GetString(), notice.GetProperty("traceId").GetString());
     }
 
     [Fact]
