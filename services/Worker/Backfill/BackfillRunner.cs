@@ -22,7 +22,7 @@ namespace Integrations.Worker.Backfill;
 /// </summary>
 public sealed class BackfillRunner(
     StripeBackfill stripe, GitHubBackfill github, NpgsqlDataSource dataSource, AuditOutbox outbox,
-    IOptions<BackfillOptions> options, TimeProvider time, ILogger<BackfillRunner> logger)
+    IOptions<BackfillOptions> options, TimeProvider time, ILogger<BackfillRunner> logger) : IBackfillRuns
 {
     public static IReadOnlyList<string> Sources { get; } = [StripeBackfill.Source, GitHubBackfill.Source];
 

@@ -8,7 +8,7 @@ namespace Integrations.Worker.Backfill;
 /// when zero), as actor <c>worker</c>. A failed run is logged and audited by the runner and tried again at
 /// the next tick; it never stops the worker.
 /// </summary>
-public sealed class BackfillScheduler(BackfillRunner runner, IOptions<BackfillOptions> options, TimeProvider time, ILogger<BackfillScheduler> logger) : BackgroundService
+public sealed class BackfillScheduler(IBackfillRuns runner, IOptions<BackfillOptions> options, TimeProvider time, ILogger<BackfillScheduler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -116,6 +116,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<StripeBackfill>();
         builder.Services.AddSingleton<GitHubBackfill>();
         builder.Services.AddSingleton<BackfillRunner>();
+        builder.Services.AddSingleton<IBackfillRuns>(services => services.GetRequiredService<BackfillRunner>());
         builder.Services.AddHostedService<BackfillScheduler>();
 
         builder.Services.AddSingleton<DeliveryProcessor>();
