@@ -100,6 +100,6 @@ builder.WithOperatorFile(
     ("audit", audit, auditApiKey, ""),
     ("audit-page", audit, auditAdminKey, "audit"));
 
-builder.WithTraceSampleRatio();
+builder.WithTelemetrySettings();
 builder.WithDirectEndpoints();
 builder.Build().Run();

@@ -17,6 +17,9 @@ public static class TraceSampling
 {
     public const string RatioKey = "Telemetry:TraceSampleRatio";
 
+    /// <summary>Npgsql's activity source, which Aspire's PostgreSQL client integration subscribes to.</summary>
+    public const string DatabaseSource = "Npgsql";
+
     /// <summary>The configured ratio, or null when it is not a number from 0 to 1.</summary>
     public static double? ParseRatio(string? value) =>
         value is null ? 1.0
@@ -24,9 +27,10 @@ public static class TraceSampling
         : null;
 
     public static TracerProviderBuilder AddTraceSampling(this TracerProviderBuilder tracing, double ratio) =>
-        ratio >= 1
+        (ratio >= 1
             ? tracing.SetSampler(new AlwaysOnSampler())
-            : tracing.SetSampler(new ErrorKeepingSampler(ratio)).AddProcessor(new ExportErrors());
+            : tracing.SetSampler(new ErrorKeepingSampler(ratio)).AddProcessor(new ExportErrors()))
+        .AddProcessor(new DropUntracedDatabaseCommands());
 
     /// <summary>Parent-based ratio sampling, except that a dropped span is still recorded, so it can be exported if it fails.</summary>
     internal sealed class ErrorKeepingSampler(double ratio) : Sampler
@@ -48,6 +52,23 @@ public static class TraceSampling
             if (!data.Recorded && data.Status == ActivityStatusCode.Error)
             {
                 data.ActivityTraceFlags |= ActivityTraceFlags.Recorded;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A database command run outside any trace (a worker's poll for work, a timer's query) is not
+    /// exported as a trace of its own unless it fails: an idle worker's two polls a second would
+    /// otherwise be two new traces a second in the dashboard, burying the deliveries' traces an SRE
+    /// looks for. Commands inside a trace (a delivery's, a request's) are spans of it as before.
+    /// </summary>
+    internal sealed class DropUntracedDatabaseCommands : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data)
+        {
+            if (data.ParentSpanId == default && data.Source.Name == DatabaseSource && data.Status != ActivityStatusCode.Error)
+            {
+                data.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
             }
         }
     }

@@ -122,6 +122,9 @@ internal sealed class BenchStack : IAsyncDisposable
     public int ProcessId(string resource) =>
         TryProcessId(resource) ?? throw new InvalidOperationException($"Aspire reports no process id for {resource}.");
 
+    /// <summary>The process ids Aspire reports for every resource in <see cref="Resources"/> that has one now.</summary>
+    public IReadOnlyList<int> ProcessIds() => [.. Resources.Select(TryProcessId).OfType<int>()];
+
     private int? TryProcessId(string resource) =>
         App.ResourceNotifications.TryGetCurrentState(resource, out var state)
             && state.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid

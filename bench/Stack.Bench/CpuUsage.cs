@@ -5,17 +5,24 @@ namespace Integrations.Stack.Bench;
 /// <summary>
 /// CPU time (user + system, from <c>/proc/&lt;pid&gt;/stat</c>) of every process on the machine,
 /// grouped by what it is: each service, PostgreSQL (all backends), Redis, DCP, the dashboard, the
-/// <c>dotnet run</c> launchers, this benchmark (which hosts the AppHost), the load generators and
-/// everything else. The difference of two snapshots, divided by the deliveries processed between
+/// <c>dotnet run</c> launchers, this benchmark (which hosts the AppHost), the load generators, and
+/// everything this benchmark did not start, apart. The difference of two snapshots, divided by the deliveries processed between
 /// them, is the CPU each process group spent per delivery.
 /// </summary>
 internal static class CpuUsage
 {
     private static readonly double s_ticksPerSecond = 100.0; // USER_HZ; 100 on Linux x86_64 and arm64
 
-    public static Dictionary<string, double> Snapshot()
+    /// <param name="resources">The process ids Aspire reports for the stack's resources.</param>
+    public static Dictionary<string, double> Snapshot(IEnumerable<int> resources)
     {
-        var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
+        // pid -> (parent, CPU seconds, command line), read in one pass; then each process is grouped.
+        // Only this stack's processes count as the stack: those this benchmark started (it hosts the
+        // AppHost and starts the load generators) and those under the topmost ancestor of each resource
+        // (DCP runs detached from the AppHost and starts the resources and the dashboard). Another
+        // checkout's stack (a test run beside the benchmark) runs the same binaries and would otherwise
+        // be counted as ours.
+        var processes = new Dictionary<int, (int Parent, double Seconds, string CommandLine)>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
@@ -29,8 +36,7 @@ internal static class CpuUsage
                 // Fields after the command name (which may hold spaces) start after the last ')'.
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-                var group = Group(pid, File.ReadAllText($"{directory}/cmdline").Replace('\0', ' '));
-                seconds[group] = seconds.GetValueOrDefault(group) + ticks / s_ticksPerSecond;
+                processes[pid] = (int.Parse(fields[1], CultureInfo.InvariantCulture), ticks / s_ticksPerSecond, File.ReadAllText($"{directory}/cmdline").Replace('\0', ' '));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
             {
@@ -38,7 +44,49 @@ internal static class CpuUsage
             }
         }
 
+        HashSet<int> roots = [Environment.ProcessId, .. resources.Select(pid => Root(pid, processes))];
+        var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (pid, process) in processes)
+        {
+            var group = Under(pid, roots, processes) ? Group(pid, process.CommandLine) : OutsideTheStack;
+            seconds[group] = seconds.GetValueOrDefault(group) + process.Seconds;
+        }
+
         return seconds;
+    }
+
+    /// <summary>The group of every process this benchmark did not start: other work on the machine.</summary>
+    public const string OutsideTheStack = "not the stack (other processes)";
+
+    /// <summary>The benchmark's process if <paramref name="pid"/> descends from it, else its topmost ancestor below init.</summary>
+    private static int Root(int pid, Dictionary<int, (int Parent, double Seconds, string CommandLine)> processes)
+    {
+        for (var depth = 0; depth < 64 && pid != Environment.ProcessId && processes.TryGetValue(pid, out var process) && process.Parent > 1; depth++)
+        {
+            pid = process.Parent;
+        }
+
+        return pid;
+    }
+
+    private static bool Under(int pid, HashSet<int> roots, Dictionary<int, (int Parent, double Seconds, string CommandLine)> processes)
+    {
+        for (var depth = 0; depth < 64 && pid > 1; depth++)
+        {
+            if (roots.Contains(pid))
+            {
+                return true;
+            }
+
+            if (!processes.TryGetValue(pid, out var process))
+            {
+                return false;
+            }
+
+            pid = process.Parent;
+        }
+
+        return false;
     }
 
     public static Dictionary<string, double> Difference(Dictionary<string, double> before, Dictionary<string, double> after) =>
@@ -73,27 +121,38 @@ internal static class CpuUsage
         };
     }
 
-    /// <summary>Prints µs of CPU per processed delivery for each group that used any, busiest first.</summary>
+    /// <summary>Prints µs of CPU per processed delivery for each group of the stack that used any, busiest first, then what ran beside it.</summary>
     public static void Print(Dictionary<string, double> used, long deliveries, TimeSpan elapsed)
     {
-        var total = used.Values.Where(v => v > 0).Sum();
+        var stack = Stack(used);
+        var total = stack.Values.Where(v => v > 0).Sum();
         Console.WriteLine($"  CPU over {elapsed.TotalSeconds:F1} s: {total:F1} core-seconds ({total / elapsed.TotalSeconds:F2} cores of {Environment.ProcessorCount}); per delivery ({deliveries:N0}):");
-        foreach (var (group, seconds) in used.Where(e => e.Value >= 0.05).OrderByDescending(e => e.Value))
+        foreach (var (group, seconds) in stack.Where(e => e.Value >= 0.05).OrderByDescending(e => e.Value))
         {
             Console.WriteLine($"    {group,-24} {seconds * 1e6 / Math.Max(1, deliveries),8:F0} µs  ({seconds / elapsed.TotalSeconds * 100,5:F1} % of one core)");
         }
 
         Console.WriteLine($"    {"all",-24} {total * 1e6 / Math.Max(1, deliveries),8:F0} µs");
+        Beside(used, elapsed);
     }
 
-    /// <summary>Prints each group's share of one core over <paramref name="elapsed"/>, busiest first.</summary>
+    /// <summary>Prints each group's share of one core over <paramref name="elapsed"/>, busiest first, then what ran beside the stack.</summary>
     public static void PrintShares(Dictionary<string, double> used, TimeSpan elapsed)
     {
-        foreach (var (group, seconds) in used.Where(e => e.Value >= 0.01).OrderByDescending(e => e.Value))
+        var stack = Stack(used);
+        foreach (var (group, seconds) in stack.Where(e => e.Value >= 0.01).OrderByDescending(e => e.Value))
         {
             Console.WriteLine($"    {group,-24} {seconds / elapsed.TotalSeconds * 100,5:F1} % of one core");
         }
 
-        Console.WriteLine($"    {"all",-24} {used.Values.Where(v => v > 0).Sum() / elapsed.TotalSeconds * 100,5:F1} % of one core");
+        Console.WriteLine($"    {"all",-24} {stack.Values.Where(v => v > 0).Sum() / elapsed.TotalSeconds * 100,5:F1} % of one core");
+        Beside(used, elapsed);
     }
+
+    private static Dictionary<string, double> Stack(Dictionary<string, double> used) =>
+        used.Where(e => e.Key != OutsideTheStack).ToDictionary(StringComparer.Ordinal);
+
+    /// <summary>Other work on the machine competed for the same cores: said, so a reader can discount the run.</summary>
+    private static void Beside(Dictionary<string, double> used, TimeSpan elapsed) =>
+        Console.WriteLine($"    ({OutsideTheStack}: {used.GetValueOrDefault(OutsideTheStack) / elapsed.TotalSeconds * 100:F1} % of one core beside the stack)");
 }

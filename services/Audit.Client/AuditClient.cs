@@ -11,13 +11,12 @@ namespace Integrations.Audit.Client;
 /// </summary>
 public sealed class AuditClient(HttpClient http)
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
     private static readonly MediaTypeHeaderValue s_jsonMediaType = new("application/json") { CharSet = "utf-8" };
 
     // Serialised up front so the request carries a Content-Length; JsonContent would stream it chunked.
     private async Task<HttpResponseMessage> PostAsync<T>(string path, T value, CancellationToken cancellationToken)
     {
-        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, s_json));
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web));
         content.Headers.ContentType = s_jsonMediaType;
         return await http.PostAsync(path, content, cancellationToken).ConfigureAwait(false);
     }
@@ -103,7 +102,7 @@ public sealed class AuditClient(HttpClient http)
     {
         await foreach (var line in ExportLinesAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            yield return JsonSerializer.Deserialize<AuditRecord>(line, s_json)
+            yield return JsonSerializer.Deserialize<AuditRecord>(line, JsonSerializerOptions.Web)
                 ?? throw new InvalidOperationException("The export held an empty line.");
         }
     }

@@ -8,10 +8,10 @@ namespace Integrations.Receiver;
 /// transaction of its own. PostgreSQL serialises the commits of notifying transactions (a notifying
 /// commit holds a database-wide lock until its WAL is flushed), so a NOTIFY inside every insert would
 /// stop concurrent inserts from sharing an fsync. Announcements made while a NOTIFY is under way,
-/// or within <see cref="Spacing"/> after it, gather into the next one: at most about 400
-/// notifications a second however many deliveries arrive, where one per insert batch (about 1,250/s
-/// at 2,000 deliveries/s) made 40 % of the database's transactions and woke the workers far more
-/// often than they claim. The first announcement after a quiet spell goes out at once.
+/// or within <see cref="Spacing"/> after it, gather into the next one, however many deliveries
+/// arrive: one per insert batch was a large share of the database's transactions and woke the
+/// workers far more often than they claim (docs/decisions/spaced-delivery-notifications.md). The
+/// first announcement after a quiet spell goes out at once.
 /// <para>
 /// A notification is only a wake-up: the row is what is durable. If one is lost (this process
 /// stops, PostgreSQL is briefly unreachable), the workers' poll finds the delivery a moment later.

@@ -19,10 +19,9 @@ namespace Integrations.Receiver;
 /// most <see cref="MaxBatch"/>) and inserts it with one multi-row statement and one commit, then
 /// asks <see cref="DeliveryAnnouncer"/> to wake the workers (outside the insert). While one insert
 /// is in flight the next requests queue and share the following commit, so an idle receiver writes
-/// a single row at once and a busy one writes many per fsync. One writer rather than three: at
-/// 2,000/s PostgreSQL ran about a fifth fewer insert transactions and used about a tenth less CPU
-/// per delivery, and at full load the receiver accepted about a sixth more per second, with p99 no
-/// worse (docs/benchmarks.md, "Receiver"). If the batch fails, every caller in it gets the exception and
+/// a single row at once and a busy one writes many per fsync. One writer rather than three: fewer
+/// transactions and less CPU per delivery, with p99 no worse (docs/decisions/one-delivery-writer.md).
+/// If the batch fails, every caller in it gets the exception and
 /// answers 503, so the provider retries: nothing is acknowledged that was not stored. The exception is
 /// a value PostgreSQL refuses (SQLSTATE class 22, e.g. a NUL in <c>text</c> or <c>jsonb</c>, which the
 /// receiver already refuses up front): then each row of the batch is written alone, the others are

@@ -20,7 +20,7 @@ internal static partial class WorkerLog
     [LoggerMessage(6, LogLevel.Information, "Delivery {Provider}/{DeliveryId} deferred for {Seconds} s: {Reason}")]
     public static partial void Deferred(ILogger logger, string provider, string deliveryId, double seconds, string reason);
 
-    [LoggerMessage(7, LogLevel.Warning, "Audit rows wait in the outbox: the audit service or the database is unreachable; retrying in {Seconds} s")]
+    [LoggerMessage(7, LogLevel.Warning, "Shipping audit rows failed; they wait in the outbox, retried in {Seconds} s")]
     public static partial void AuditShippingFailed(ILogger logger, double seconds, Exception exception);
 
     [LoggerMessage(8, LogLevel.Error, "The audit service refused outbox row {OutboxId} as invalid; it stays in audit_outbox, marked refused")]

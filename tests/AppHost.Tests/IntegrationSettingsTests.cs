@@ -113,4 +113,26 @@ public sealed class IntegrationSettingsTests
         Assert.Contains($"ACME_WEBHOOK_SECRET {problem}", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(key[5..], error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(null, ServiceWiringExtensions.DefaultMetricExportSeconds)]
+    [InlineData("", ServiceWiringExtensions.DefaultMetricExportSeconds)]
+    [InlineData("1", 1)]
+    [InlineData("60", 60)]
+    [InlineData("300", 300)]
+    public void MetricExportIntervalIsWholeSecondsWithADefault(string? value, int expected) =>
+        Assert.Equal(expected, ServiceWiringExtensions.MetricExportSeconds(value));
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("301")]
+    [InlineData("1.5")]
+    [InlineData("-5")]
+    [InlineData("ten")]
+    public void MetricExportIntervalOutOfRangeNamesTheSetting(string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ServiceWiringExtensions.MetricExportSeconds(value));
+
+        Assert.Contains("TELEMETRY_METRIC_EXPORT_SECONDS", error.Message, StringComparison.Ordinal);
+    }
 }

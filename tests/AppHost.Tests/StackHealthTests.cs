@@ -24,6 +24,22 @@ public sealed class StackHealthTests(StackFixture stack)
     }
 
     /// <summary>
+    /// Each service exports its metrics every 10 s (TELEMETRY_METRIC_EXPORT_SECONDS' default), not
+    /// every second as Aspire asks: read from the environment its process was started with.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Services))]
+    public void EveryServiceExportsMetricsAtTheStacksInterval(string service)
+    {
+        Assert.True(stack.App.ResourceNotifications.TryGetCurrentState(service, out var state));
+        var pid = Convert.ToInt32(state!.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
+
+        var environment = File.ReadAllText($"/proc/{pid}/environ").Split('\0');
+
+        Assert.Contains($"OTEL_METRIC_EXPORT_INTERVAL={ServiceWiringExtensions.DefaultMetricExportSeconds * 1000}", environment);
+    }
+
+    /// <summary>
     /// Callers reach each service on a socket the service's own process listens on, not through a
     /// DCP proxy: the process that owns the listening socket of the service's endpoint is the service
     /// (or the launcher Aspire reports as its process, whose child it is).

@@ -70,6 +70,34 @@ public sealed class TraceSamplingTests
     }
 
     [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.0)]
+    public void ADatabaseCommandOutsideAnyTraceIsNotATraceOfItsOwnUnlessItFails(double ratio)
+    {
+        using var service = new ActivitySource($"sampling-{Guid.NewGuid():N}");
+        using var database = new ActivitySource(TraceSampling.DatabaseSource);
+        var exported = new List<Activity>();
+        using (var provider = Sdk.CreateTracerProviderBuilder().AddSource(service.Name, database.Name).AddTraceSampling(ratio).AddInMemoryExporter(exported).Build())
+        {
+            using (database.StartActivity("poll", ActivityKind.Client))
+            {
+            }
+
+            using (var failed = database.StartActivity("failed poll", ActivityKind.Client))
+            {
+                failed!.SetStatus(ActivityStatusCode.Error, "57P01");
+            }
+
+            using var delivery = ratio >= 1 ? service.StartActivity("delivery") : null;
+            using (database.StartActivity("ledger start", ActivityKind.Client))
+            {
+            }
+        }
+
+        Assert.Equal(ratio >= 1 ? ["failed poll", "ledger start", "delivery"] : ["failed poll"], exported.Select(a => a.DisplayName));
+    }
+
+    [Theory]
     [InlineData(null, 1.0)]
     [InlineData("0.1", 0.1)]
     [InlineData("0", 0.0)]

@@ -13,7 +13,6 @@ namespace Integrations.Worker.Connectors;
 /// </summary>
 public sealed class AuditOutbox
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
     private readonly WorkSignal _written = new();
 
@@ -27,9 +26,9 @@ public sealed class AuditOutbox
     public static NpgsqlBatchCommand Insert(IEnumerable<AuditEntry> entries) =>
         new("INSERT INTO audit_outbox (entry) SELECT * FROM unnest($1::json[])")
         {
-            Parameters = { new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(entry => JsonSerializer.Serialize(entry, s_json))] } },
+            Parameters = { new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(entry => JsonSerializer.Serialize(entry, JsonSerializerOptions.Web))] } },
         };
 
     internal static AuditEntry Read(string json, Guid entryId) =>
-        (JsonSerializer.Deserialize<AuditEntry>(json, s_json) ?? throw new InvalidOperationException("An audit outbox row holds no entry.")) with { EntryId = entryId };
+        (JsonSerializer.Deserialize<AuditEntry>(json, JsonSerializerOptions.Web) ?? throw new InvalidOperationException("An audit outbox row holds no entry.")) with { EntryId = entryId };
 }

@@ -119,14 +119,9 @@ public sealed class AuditShipper(NpgsqlDataSource dataSource, AuditOutbox outbox
             await audit.WriteManyAsync([.. rows.Select(row => row.Entry)], cancellationToken);
             return [];
         }
-        catch (HttpRequestException ex) when (ex.StatusCode == HttpStatusCode.BadRequest && rows.Count > 1)
-        {
-            // Not an outage: some entry is invalid, and nothing was written. Alone, each valid entry is written and each invalid one refused.
-        }
         catch (HttpRequestException ex) when (ex.StatusCode == HttpStatusCode.BadRequest)
         {
-            WorkerLog.AuditRowRefused(logger, rows[0].Id);
-            return [rows[0].Id];
+            // Not an outage: some entry is invalid, and nothing was written. Alone, each valid entry is written and each invalid one refused.
         }
 
         var refused = new List<long>();

@@ -31,8 +31,8 @@ public sealed class QueueOptions
     /// <summary>
     /// Deliveries processed at once by this worker. Default 128. A delivery spends most of its time
     /// waiting on other services (gate, audit, the provider), so this, divided by one delivery's time,
-    /// bounds the worker's throughput: at 8 the whole stack was capped near 300 deliveries/s whatever
-    /// the CPU could do. Provider budgets, not this, pace what reaches a provider.
+    /// bounds the worker's throughput whatever the CPU could do (docs/decisions/worker-concurrency.md).
+    /// Provider budgets, not this, pace what reaches a provider.
     /// </summary>
     [Range(1, 1024)]
     public int Concurrency { get; set; } = 128;
