@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Integrations.AppHost.Tests;
@@ -115,5 +117,32 @@ public sealed class BackfillTests(StackFixture stack)
         {
             await StackFixture.EventuallyAsync(async () => await stack.StoredCountAsync("github", id) == 1 ? "" : null, $"github/{id} to be stored");
         }
+    }
+
+    [Fact]
+    public async Task ABackfillTheProviderRefusesAnswers502AndIsAuditedFailedWithoutTheKey()
+    {
+        using var sandbox = stack.App.CreateHttpClient("sandbox");
+        (await sandbox.PostAsJsonAsync("/_sandbox/faults", new { route = "/stripe/v1/events", kind = "status", status = 401, count = 1 })).EnsureSuccessStatusCode();
+        string body;
+        HttpStatusCode status;
+        try
+        {
+            using var worker = stack.CreatePlainWorkerAdminClient();
+            worker.DefaultRequestHeaders.Add("X-Actor", "tests-refused");
+            using var response = await worker.PostAsync($"/api/backfill/stripe?since={Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O"))}", null);
+            (status, body) = (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            await sandbox.DeleteAsync("/_sandbox/faults");
+        }
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.Contains("GET /v1/events answered 401", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(StackFixture.StripeSecretKey[8..], body, StringComparison.Ordinal);
+        var run = Assert.Single(await stack.AuditRowsAsync("action=Backfill&target=backfill/stripe&status=failed&actor=tests-refused"));
+        Assert.Contains("401", run.GetProperty("details").GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(StackFixture.StripeSecretKey[8..], run.ToString(), StringComparison.Ordinal);
     }
 }
