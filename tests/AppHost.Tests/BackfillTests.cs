@@ -120,7 +120,7 @@ public sealed class BackfillTests(StackFixture stack)
     }
 
     [Fact]
-    public async Task ABackfillTheProviderRefusesAnswers502AndIsAuditedFailedWithoutTheKey()
+    public async Task ABackfillTheProviderRefusesAnswers502IsAuditedFailedWithoutTheKeyAndDegradesHealthUntilTheNextRun()
     {
         using var sandbox = stack.App.CreateHttpClient("sandbox");
         (await sandbox.PostAsJsonAsync("/_sandbox/faults", new { route = "/stripe/v1/events", kind = "status", status = 401, count = 1 })).EnsureSuccessStatusCode();
@@ -144,5 +144,19 @@ public sealed class BackfillTests(StackFixture stack)
         var run = Assert.Single(await stack.AuditRowsAsync("action=Backfill&target=backfill/stripe&status=failed&actor=tests-refused"));
         Assert.Contains("401", run.GetProperty("details").GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(StackFixture.StripeSecretKey[8..], run.ToString(), StringComparison.Ordinal);
+        Assert.Equal("Degraded", (await BackfillHealthAsync()).GetProperty("status").GetString());
+
+        await stack.BackfillAsync("stripe", DateTimeOffset.UtcNow);
+
+        var healed = await BackfillHealthAsync();
+        Assert.Equal("Healthy", healed.GetProperty("status").GetString());
+        Assert.StartsWith("succeeded at ", healed.GetProperty("data").GetProperty("stripe").GetString(), StringComparison.Ordinal);
+    }
+
+    private async Task<JsonElement> BackfillHealthAsync()
+    {
+        using var worker = stack.App.CreateHttpClient("worker");
+        using var response = await worker.GetAsync("/health");
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").GetProperty("backfill");
     }
 }

@@ -28,6 +28,10 @@ public sealed class BackfillRunner(
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _reached = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, BackfillRunState> _lastRuns = new(StringComparer.Ordinal);
+
+    /// <summary>Each source's last run in this process, for <see cref="BackfillHealthCheck"/>.</summary>
+    public IReadOnlyDictionary<string, BackfillRunState> LastRuns => _lastRuns;
 
     /// <summary>Whether <paramref name="source"/> has what a run needs: Stripe its secret key, GitHub its token and at least one hook.</summary>
     public bool IsConfigured(string source) => source switch
@@ -63,6 +67,7 @@ public sealed class BackfillRunner(
             catch (BackfillProviderException ex)
             {
                 activity?.AddException(ex);
+                _lastRuns[source] = new BackfillRunState(time.GetUtcNow(), 0, 0, ex.Message);
                 await AuditRunAsync(actor, source, from, AuditStatus.Failed, new() { ["error"] = ex.Message }, cancellationToken);
                 throw;
             }
@@ -73,6 +78,7 @@ public sealed class BackfillRunner(
                 _reached[source] = started;
             }
 
+            _lastRuns[source] = new BackfillRunState(time.GetUtcNow(), result.Found, result.Recovered.Count, null);
             activity?.SetTag("backfill.found", result.Found);
             activity?.SetTag("backfill.recovered", result.Recovered.Count);
             WorkerLog.Backfilled(logger, source, from, result.Found, result.Recovered.Count);

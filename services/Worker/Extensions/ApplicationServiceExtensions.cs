@@ -124,6 +124,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<DeliveryProcessorHealthCheck>("delivery-processor")
             .AddCheck<FlowsHealthCheck>("flows")
+            .AddCheck<BackfillHealthCheck>("backfill")
             .AddDatabaseLoginCheck<NpgsqlDataSource>();
     }
 }
