@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Integrations.Sandbox.GitHub;
 using Integrations.Sandbox.Webhooks;
 using Microsoft.AspNetCore.Mvc;
@@ -218,18 +219,18 @@ public static class GitHubApi
 
         var json = JsonSerializer.SerializeToNode(HookDeliveryJson(delivery))!.AsObject();
         json["url"] = ApiUrl(request, $"repos/{owner}/{repo}/hooks/{hookId}/deliveries/{deliveryId}");
-        json["request"] = new System.Text.Json.Nodes.JsonObject
+        json["request"] = new JsonObject
         {
-            ["headers"] = new System.Text.Json.Nodes.JsonObject
+            ["headers"] = new JsonObject
             {
                 ["X-GitHub-Delivery"] = delivery.Guid,
                 ["X-GitHub-Event"] = delivery.Event,
                 ["X-GitHub-Hook-ID"] = hookId.ToString(CultureInfo.InvariantCulture),
                 ["Content-Type"] = delivery.Webhook.MediaType,
             },
-            ["payload"] = System.Text.Json.Nodes.JsonNode.Parse(delivery.Webhook.Json ?? delivery.Webhook.Body),
+            ["payload"] = JsonNode.Parse(delivery.Webhook.Json ?? delivery.Webhook.Body),
         };
-        json["response"] = new System.Text.Json.Nodes.JsonObject { ["headers"] = new System.Text.Json.Nodes.JsonObject(), ["payload"] = null };
+        json["response"] = new JsonObject { ["headers"] = new JsonObject(), ["payload"] = null };
         return Results.Json(json);
     }
 

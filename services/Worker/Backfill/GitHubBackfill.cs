@@ -1,4 +1,3 @@
-using Integrations.DeliveryStorage;
 using Integrations.Worker.Client;
 using Integrations.Worker.Connectors;
 using Integrations.Worker.GitHub;

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Integrations.Audit.Client;
 using Integrations.DeliveryStorage;
 using Integrations.Worker.Client;
 using Integrations.Worker.Connectors;
