@@ -89,6 +89,7 @@ var worker = builder.AddProject<Projects.Worker>("worker")
     .WithQueueCommands(workerAdminKey)
     .WithProviders(sandbox)
     .WithSandboxTriage(sandbox)
+    .WithBackfill(builder.Configuration, sandbox)
     .WithHttpHealthCheck("/health");
 
 // The CLI and its MCP server find each API and its key here (.data/operator.json, 0600), straight after ./run.sh.

@@ -13,10 +13,11 @@ public static class OperatorCommandExtensions
 {
     public const string RedriveDeadLetters = "redrive-dead-letters";
     public const string ReplayDelivery = "replay-delivery";
+    public const string BackfillDeliveries = "backfill-deliveries";
     public const string RotateWebhookSecret = "rotate-webhook-secret";
     private const string Actor = "aspire-dashboard";
 
-    /// <summary>Adds <see cref="RedriveDeadLetters"/> and <see cref="ReplayDelivery"/> to the worker.</summary>
+    /// <summary>Adds <see cref="RedriveDeadLetters"/>, <see cref="ReplayDelivery"/> and <see cref="BackfillDeliveries"/> to the worker.</summary>
     public static IResourceBuilder<ProjectResource> WithQueueCommands(
         this IResourceBuilder<ProjectResource> worker, IResourceBuilder<ParameterResource> adminKey)
     {
@@ -31,6 +32,26 @@ public static class OperatorCommandExtensions
             GetCommandResult = async context => context.Response.IsSuccessStatusCode
                 ? CommandResults.Success($"Requeued {(await context.Response.Content.ReadFromJsonAsync<JsonElement>(context.CancellationToken)).GetProperty("requeued").GetInt32()} dead letter(s).")
                 : CommandResults.Failure($"The worker answered {(int)context.Response.StatusCode}."),
+        });
+
+        worker.WithHttpCommand("/api/backfill", "Recover lost deliveries", commandName: BackfillDeliveries, commandOptions: new HttpCommandOptions
+        {
+            Method = HttpMethod.Post,
+            Description = "Ask every configured provider (Stripe, GitHub) what it sent since the last run, and recover what was never stored.",
+            IconName = "ArrowDownload",
+            PrepareRequest = context => AddKeyAsync(context.Request, adminKey, context.CancellationToken),
+            GetCommandResult = async context =>
+            {
+                if (!context.Response.IsSuccessStatusCode)
+                {
+                    return CommandResults.Failure($"The worker answered {(int)context.Response.StatusCode}: {await ProblemAsync(context.Response, context.CancellationToken)}");
+                }
+
+                var runs = await context.Response.Content.ReadFromJsonAsync<List<JsonElement>>(context.CancellationToken) ?? [];
+                return CommandResults.Success(runs.Count == 0
+                    ? "No source is configured for gap recovery."
+                    : string.Join("; ", runs.Select(r => $"{r.GetProperty("source").GetString()}: {r.GetProperty("found").GetInt32()} found, {r.GetProperty("recovered").GetArrayLength()} recovered")));
+            },
         });
 
         return worker.WithHttpCommand("/api/deliveries", "Replay a delivery", commandName: ReplayDelivery, commandOptions: new HttpCommandOptions

@@ -214,6 +214,31 @@ public static class ServiceWiringExtensions
             .WithEnvironment("Triage__AllowedRepositories__0", "acme/support-queued");
     }
 
+    /// <summary>
+    /// Gap recovery's settings (<c>Backfill:*</c>, from the AppHost's configuration or <c>.env</c> as
+    /// <c>Backfill__Interval</c>, <c>Backfill__GitHub__Hooks__0</c>, …) passed on to the worker. In sandbox
+    /// mode, with no hook configured, the sandbox's one repository hook is watched
+    /// (<c>services/Sandbox/Webhooks/GitHubHookDeliveries.cs</c>); in live mode, with none, GitHub is not backfilled.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithBackfill(
+        this IResourceBuilder<ProjectResource> worker, IConfiguration configuration, IResourceBuilder<ProjectResource>? sandbox)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection("Backfill");
+        foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true).Where(pair => pair.Value is not null))
+        {
+            worker.WithEnvironment($"Backfill__{key.Replace(":", "__", StringComparison.Ordinal)}", value);
+        }
+
+        return sandbox is not null && !section.GetSection("GitHub:Hooks").GetChildren().Any()
+            ? worker.WithEnvironment("Backfill__GitHub__Hooks__0", SandboxGitHubHook)
+            : worker;
+    }
+
+    /// <summary>The sandbox's GitHub repository webhook, as <c>owner/repo:hookId</c>.</summary>
+    public const string SandboxGitHubHook = "acme/sandbox:100000001";
+
     /// <summary>The Google account the sandbox's help desk connects with; the only one its queued triage runs may read with.</summary>
     public const string SandboxHelpDeskAccount = "helpdesk@example.com";
 }

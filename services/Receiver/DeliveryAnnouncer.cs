@@ -19,7 +19,7 @@ namespace Integrations.Receiver;
 /// </summary>
 public sealed class DeliveryAnnouncer(NpgsqlDataSource dataSource, ILogger<DeliveryAnnouncer> logger) : BackgroundService
 {
-    public const string NotifyChannel = "deliveries";
+    public const string NotifyChannel = Integrations.DeliveryStorage.DeliveryRows.NotifyChannel;
 
     /// <summary>The pause after each NOTIFY, during which further announcements gather into the next one.</summary>
     private static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(2);

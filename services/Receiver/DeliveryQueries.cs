@@ -7,7 +7,7 @@ namespace Integrations.Receiver;
 /// <summary>Reads delivery state for operators; never returns bodies or signature headers.</summary>
 public sealed class DeliveryQueries(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "provider, delivery_id, event_type, state, attempts, received_at, completed_at, last_error";
+    private const string Columns = "provider, delivery_id, event_type, state, attempts, received_at, completed_at, last_error, recovered";
 
     public async Task<DeliveryStatus?> GetAsync(string provider, string deliveryId, CancellationToken cancellationToken)
     {
@@ -46,5 +46,6 @@ public sealed class DeliveryQueries(NpgsqlDataSource dataSource)
         reader.GetInt32(4),
         reader.GetFieldValue<DateTimeOffset>(5),
         reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
-        reader.IsDBNull(7) ? null : reader.GetString(7));
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.GetBoolean(8));
 }

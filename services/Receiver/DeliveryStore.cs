@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Threading.Channels;
 using Npgsql;
-using NpgsqlTypes;
+using Integrations.DeliveryStorage;
 
 namespace Integrations.Receiver;
 
@@ -155,29 +154,11 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource, DeliveryAnnouncer
     /// <summary>PostgreSQL's class 22, data exception: a value of the row, not the database, is at fault.</summary>
     private static bool IsRefusedValue(PostgresException ex) => ex.SqlState.StartsWith("22", StringComparison.Ordinal);
 
-    private async Task<Dictionary<(string, string), long>> InsertAsync(List<Pending> batch)
+    private async Task<Dictionary<(string Provider, string DeliveryId), long>> InsertAsync(List<Pending> batch)
     {
-        await using var insert = dataSource.CreateCommand("""
-            INSERT INTO deliveries (provider, delivery_id, event_type, headers, body, traceparent, tracestate)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::bytea[], $6::text[], $7::text[])
-            ON CONFLICT ON CONSTRAINT deliveries_dedup DO NOTHING
-            RETURNING provider, delivery_id, id
-            """);
-        insert.Parameters.Add(new() { Value = batch.Select(p => p.Delivery.Provider).ToArray() });
-        insert.Parameters.Add(new() { Value = batch.Select(p => p.Delivery.DeliveryId).ToArray() });
-        insert.Parameters.Add(new() { Value = batch.Select(p => p.Delivery.EventType).ToArray() });
-        insert.Parameters.Add(new() { Value = batch.Select(p => JsonSerializer.Serialize(p.Delivery.Headers, ReceiverJsonContext.Default.IReadOnlyDictionaryStringString)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        insert.Parameters.Add(new() { Value = batch.Select(p => p.Delivery.Body).ToArray() });
-        insert.Parameters.Add(new() { Value = batch.Select(p => p.TraceParent).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        insert.Parameters.Add(new() { Value = batch.Select(p => p.TraceState).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        var inserted = new Dictionary<(string, string), long>();
-        await using var reader = await insert.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            inserted[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
-        }
-
-        return inserted;
+        await using var insert = dataSource.CreateCommand();
+        return await DeliveryRows.InsertAsync(insert, [.. batch.Select(p => new NewDelivery(
+            p.Delivery.Provider, p.Delivery.DeliveryId, p.Delivery.EventType, p.Delivery.Headers, p.Delivery.Body, p.TraceParent, p.TraceState))]);
     }
 
     private sealed record Pending(InboundDelivery Delivery, string? TraceParent, string? TraceState)

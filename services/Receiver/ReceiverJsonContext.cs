@@ -6,11 +6,10 @@ namespace Integrations.Receiver;
 
 /// <summary>
 /// Source-generated JSON for what the receiver writes on every delivery: the answer to the
-/// provider and the stored replay headers. Web defaults (camelCase), as before, without
+/// provider (the stored replay headers are written by <c>DeliveryStorage</c>). Web defaults (camelCase), as before, without
 /// reflection-based serialisation on the request path.
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(DeliveryAccepted))]
 [JsonSerializable(typeof(SlackChallenge))]
-[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 public sealed partial class ReceiverJsonContext : JsonSerializerContext;

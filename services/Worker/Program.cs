@@ -11,5 +11,6 @@ app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapQueueApi();
 app.MapActionsApi();
+app.MapBackfillApi();
 
 app.Run();

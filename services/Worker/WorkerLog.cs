@@ -25,4 +25,10 @@ internal static partial class WorkerLog
 
     [LoggerMessage(8, LogLevel.Error, "The audit service refused outbox row {OutboxId} as invalid; it stays in audit_outbox, marked refused")]
     public static partial void AuditRowRefused(ILogger logger, long outboxId);
+
+    [LoggerMessage(9, LogLevel.Information, "Backfilled {Source} since {Since}: the provider reported {Found}, {Recovered} recovered")]
+    public static partial void Backfilled(ILogger logger, string source, DateTimeOffset since, int found, int recovered);
+
+    [LoggerMessage(10, LogLevel.Warning, "The scheduled backfill of {Source} failed; it runs again at the next interval")]
+    public static partial void BackfillFailed(ILogger logger, string source, Exception exception);
 }

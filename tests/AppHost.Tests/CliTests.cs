@@ -194,6 +194,26 @@ public sealed class CliTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task DeliveriesBackfillPrintsWhatItRecoveredAndShowMarksItRecovered()
+    {
+        var since = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var eventId = Assert.Single(await stack.DropAsync(new { provider = "stripe", type = "invoice.finalized", drop = true }));
+
+        var backfill = await CliRun.InvokeAsync(stack, ["deliveries", "backfill", "stripe", "--since", since]);
+        var show = await CliRun.InvokeAsync(stack, ["deliveries", "show", "stripe", eventId]);
+        var again = await CliRun.InvokeAsync(stack, ["deliveries", "backfill", "stripe", "--since", since, "--json"]);
+        var unknown = await CliRun.InvokeAsync(stack, ["deliveries", "backfill", "nosuch"]);
+
+        Assert.Equal(0, backfill.ExitCode);
+        Assert.Contains($"recovered  stripe/{eventId}", backfill.Output, StringComparison.Ordinal);
+        Assert.Equal(0, show.ExitCode);
+        Assert.Contains("recovered  yes", show.Output, StringComparison.Ordinal);
+        Assert.Equal(0, again.ExitCode);
+        Assert.DoesNotContain(JsonDocument.Parse(again.Output).RootElement.GetProperty("recovered").EnumerateArray(), id => id.GetString() == eventId);
+        Assert.Equal(4, unknown.ExitCode);
+    }
+
+    [Fact]
     public async Task AWrongKeyExitsUnauthorizedWithAClearMessageAndNoStackTrace()
     {
         var run = await CliRun.InvokeAsync(stack, ["dlq", "list"], environment: new Dictionary<string, string?> { ["INTEGRATIONS_WORKER_KEY"] = "wrong" });

@@ -14,6 +14,7 @@ public sealed class DashboardCommandTests(StackFixture stack)
 
         Assert.Contains(OperatorCommandExtensions.RedriveDeadLetters, Commands(model, "worker"));
         Assert.Contains(OperatorCommandExtensions.ReplayDelivery, Commands(model, "worker"));
+        Assert.Contains(OperatorCommandExtensions.BackfillDeliveries, Commands(model, "worker"));
         Assert.Contains(OperatorCommandExtensions.RotateWebhookSecret, Commands(model, "receiver"));
     }
 
@@ -30,6 +31,24 @@ public sealed class DashboardCommandTests(StackFixture stack)
         Assert.StartsWith("Requeued ", redrive.Message, StringComparison.Ordinal);
         Assert.False(replay.Success);
         Assert.Contains("No stored delivery", replay.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BackfillCommandRecoversLostDeliveriesOfEverySource()
+    {
+        var eventId = Assert.Single(await stack.DropAsync(new { provider = "stripe", type = "invoice.voided", drop = true }));
+        var guid = Assert.Single(await stack.DropAsync(new { provider = "github", type = "ping", drop = true }));
+        var commands = stack.App.Services.GetRequiredService<ResourceCommandService>();
+
+        var backfill = await commands.ExecuteCommandAsync("worker", OperatorCommandExtensions.BackfillDeliveries).WaitAsync(StackFixture.StepTimeout);
+
+        Assert.True(backfill.Success, backfill.Message);
+        Assert.Contains("stripe: ", backfill.Message, StringComparison.Ordinal);
+        Assert.Contains("github: ", backfill.Message, StringComparison.Ordinal);
+        Assert.Equal(1, await stack.StoredCountAsync("stripe", eventId));
+        await StackFixture.EventuallyAsync(async () => await stack.StoredCountAsync("github", guid) == 1 ? "" : null, $"github/{guid} to be redelivered");
+        var run = await stack.AuditRowsAsync("action=Backfill&target=backfill/stripe");
+        Assert.Contains(run, r => r.GetProperty("actor").GetString() == "aspire-dashboard");
     }
 
     [Fact]

@@ -71,7 +71,9 @@ public sealed class DatabaseRoleTests(StackFixture stack)
         { "integrations_worker", "UPDATE webhook_secrets SET retired_by = 'x'" },
         { "integrations_worker", "SELECT * FROM data_protection_keys" },
         { "integrations_worker", "DELETE FROM deliveries" },
-        { "integrations_worker", "INSERT INTO deliveries (provider, delivery_id, event_type, headers, body) VALUES ('p', 'd', 'e', '{}', '')" },
+        // The worker inserts deliveries since gap recovery (issue 20); it still never deletes a redelivery request.
+        { "integrations_worker", "DELETE FROM redelivery_requests" },
+        { "integrations_receiver", "INSERT INTO redelivery_requests (provider, delivery_id) VALUES ('p', 'd')" },
         { "integrations_receiver", "SELECT * FROM effects" },
         { "integrations_receiver", "SELECT * FROM oauth_connections" },
         { "integrations_receiver", "SELECT * FROM customers" },

@@ -63,6 +63,9 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>The audit page's sign-in rate-limit window in the test stack (the default is a minute).</summary>
     public static readonly TimeSpan SignInWindow = TimeSpan.FromSeconds(5);
 
+    /// <summary>The page size gap recovery asks the providers for in the test stack (<c>Backfill:PageSize</c>).</summary>
+    public const int BackfillPageSize = 5;
+
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
 
@@ -125,6 +128,12 @@ public sealed class StackFixture : IAsyncLifetime
         ArgumentNullException.ThrowIfNull(builder);
         builder.CreateResourceBuilder<ProjectResource>("receiver")
             .WithEnvironment("Receiver__Sources__github__Secrets__0", OldGitHubWebhookSecret);
+        // Gap recovery only on demand (a scheduled run would recover the gaps the backfill tests make before
+        // they ask), for deliveries of any age, and on pages of 5 so that a test crosses pages with a few.
+        builder.CreateResourceBuilder<ProjectResource>("worker")
+            .WithEnvironment("Backfill__Interval", "00:00:00")
+            .WithEnvironment("Backfill__MinimumAge", "00:00:00")
+            .WithEnvironment("Backfill__PageSize", BackfillPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // A short sign-in window, so the test that spends it waits seconds, not a minute, before the next sign-in.
         builder.CreateResourceBuilder<ProjectResource>("audit")
             .WithEnvironment("Audit__SignInWindow", SignInWindow.ToString("c", System.Globalization.CultureInfo.InvariantCulture));

@@ -22,12 +22,17 @@ REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM integrations_receiver, integra
 -- receiver: stores deliveries (INSERT ... ON CONFLICT DO NOTHING RETURNING) and answers lookups;
 -- adds and retires webhook secrets; shares the Data Protection key ring.
 GRANT SELECT, INSERT ON deliveries TO integrations_receiver;
+-- (its insert marks a delivery recovered when gap recovery asked for it: DeliveryRows.cs)
+GRANT SELECT ON redelivery_requests TO integrations_receiver;
 GRANT SELECT, INSERT, UPDATE ON webhook_secrets TO integrations_receiver;
 GRANT SELECT, INSERT ON data_protection_keys TO integrations_receiver;
 
--- worker: claims and settles deliveries (never inserts or deletes one); records customers and effects;
--- writes its audit rows to the outbox, and its shipper locks, deletes or marks refused what it shipped.
-GRANT SELECT, UPDATE ON deliveries TO integrations_worker;
+-- worker: claims and settles deliveries (never deletes one); inserts only what gap recovery fetched from
+-- a provider's API with the provider's secret key (Stripe events, through the receiver's own insert,
+-- DeliveryRows.cs), and records which GitHub deliveries it asked to be redelivered; records customers
+-- and effects; writes its audit rows to the outbox, and its shipper locks, deletes or marks refused what it shipped.
+GRANT SELECT, INSERT, UPDATE ON deliveries TO integrations_worker;
+GRANT SELECT, INSERT, UPDATE ON redelivery_requests TO integrations_worker;
 GRANT SELECT, INSERT, UPDATE ON customers TO integrations_worker;
 GRANT SELECT, INSERT, UPDATE ON effects TO integrations_worker;
 GRANT SELECT, INSERT, UPDATE, DELETE ON audit_outbox TO integrations_worker;

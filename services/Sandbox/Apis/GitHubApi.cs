@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Integrations.Sandbox.GitHub;
+using Integrations.Sandbox.Webhooks;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +31,9 @@ public static class GitHubApi
         api.MapGet("/compare/{basehead}", Compare);
         api.MapGet("/issues", ListIssues);
         api.MapPost("/issues", CreateIssue).DisableAntiforgery();
+        api.MapGet("/hooks/{hookId:long}/deliveries", ListHookDeliveries);
+        api.MapGet("/hooks/{hookId:long}/deliveries/{deliveryId:long}", GetHookDelivery);
+        api.MapPost("/hooks/{hookId:long}/deliveries/{deliveryId:long}/attempts", RedeliverHookDelivery).DisableAntiforgery();
         app.MapPut("/_sandbox/github/rate-limit", (RateLimitCounter counter, int limit) =>
         {
             counter.Limit = limit;
@@ -154,6 +159,114 @@ public static class GitHubApi
 
         return Results.Json(matching.Skip((page - 1) * perPage).Take(perPage).Select(i => IssueJson(i, request)));
     }
+
+    /// <summary>
+    /// A repository webhook's deliveries, newest first, as GitHub lists them: <c>per_page</c> (default 30,
+    /// at most 100), cursor paging through the <c>Link</c> header (<c>rel="next"</c> carries a <c>cursor</c>),
+    /// <c>status</c> <c>success</c> or <c>failure</c>. Only the sandbox's hook exists (see <see cref="GitHubHookDeliveries"/>).
+    /// </summary>
+    public static IResult ListHookDeliveries(
+        string owner, string repo, long hookId, GitHubHookDeliveries deliveries, HttpRequest request, HttpResponse response,
+        string? cursor = null, string? status = null, [FromQuery(Name = "per_page")] int perPage = 30)
+    {
+        if (!GitHubHookDeliveries.IsHook(owner, repo, hookId))
+        {
+            return NotFound();
+        }
+
+        long? before = null;
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            if (!cursor.StartsWith("v1_", StringComparison.Ordinal) || !long.TryParse(cursor[3..], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                return Results.Json(new { message = "Validation Failed", errors = new[] { new { resource = "HookDelivery", code = "invalid", field = "cursor" } }, documentation_url = Documentation },
+                    statusCode: StatusCodes.Status422UnprocessableEntity);
+            }
+
+            before = id;
+        }
+
+        if (status is not (null or "success" or "failure"))
+        {
+            return Results.Json(new { message = "Validation Failed", errors = new[] { new { resource = "HookDelivery", code = "invalid", field = "status" } }, documentation_url = Documentation },
+                statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        perPage = Math.Clamp(perPage, 1, 100);
+        var matching = deliveries.NewestFirst()
+            .Where(d => (before is null || d.Id < before) && (status is null || (status == "success") == IsSuccess(d)))
+            .ToList();
+        var page = matching.Take(perPage).ToList();
+        if (matching.Count > perPage)
+        {
+            var next = ApiUrl(request, $"repos/{owner}/{repo}/hooks/{hookId}/deliveries") + QueryString.Create(request.Query
+                .Where(q => q.Key != "cursor")
+                .SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v)))
+                .Append(KeyValuePair.Create("cursor", (string?)$"v1_{page[^1].Id}")));
+            response.Headers.Link = $"<{next}>; rel=\"next\"";
+        }
+
+        return Results.Json(page.Select(HookDeliveryJson));
+    }
+
+    /// <summary>One delivery attempt, with the request GitHub sent (headers and payload), as <c>GET …/deliveries/{id}</c> answers it.</summary>
+    public static IResult GetHookDelivery(string owner, string repo, long hookId, long deliveryId, GitHubHookDeliveries deliveries, HttpRequest request)
+    {
+        if (!GitHubHookDeliveries.IsHook(owner, repo, hookId) || deliveries.Find(deliveryId) is not { } delivery)
+        {
+            return NotFound();
+        }
+
+        var json = JsonSerializer.SerializeToNode(HookDeliveryJson(delivery))!.AsObject();
+        json["url"] = ApiUrl(request, $"repos/{owner}/{repo}/hooks/{hookId}/deliveries/{deliveryId}");
+        json["request"] = new JsonObject
+        {
+            ["headers"] = new JsonObject
+            {
+                ["X-GitHub-Delivery"] = delivery.Guid,
+                ["X-GitHub-Event"] = delivery.Event,
+                ["X-GitHub-Hook-ID"] = hookId.ToString(CultureInfo.InvariantCulture),
+                ["Content-Type"] = delivery.Webhook.MediaType,
+            },
+            ["payload"] = JsonNode.Parse(delivery.Webhook.Json ?? delivery.Webhook.Body),
+        };
+        json["response"] = new JsonObject { ["headers"] = new JsonObject(), ["payload"] = null };
+        return Results.Json(json);
+    }
+
+    /// <summary>
+    /// <c>POST …/deliveries/{id}/attempts</c>: redelivers the delivery (the same payload and <c>X-GitHub-Delivery</c>,
+    /// logged with <c>redelivery: true</c>) and answers 202, as GitHub does. The sandbox sends it before answering.
+    /// </summary>
+    public static async Task<IResult> RedeliverHookDelivery(
+        string owner, string repo, long hookId, long deliveryId, GitHubHookDeliveries deliveries, WebhookSender sender, CancellationToken cancellationToken)
+    {
+        if (!GitHubHookDeliveries.IsHook(owner, repo, hookId) || deliveries.Find(deliveryId) is not { } delivery)
+        {
+            return NotFound();
+        }
+
+        await sender.RedeliverAsync(delivery, cancellationToken);
+        return Results.Json(new { }, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static bool IsSuccess(HookDelivery d) => d.StatusCode is >= 200 and < 300;
+
+    private static object HookDeliveryJson(HookDelivery d) => new
+    {
+        id = d.Id,
+        guid = d.Guid,
+        delivered_at = d.DeliveredAt,
+        redelivery = d.Redelivery,
+        duration = Math.Round(d.Duration, 2),
+        status = d.Status,
+        status_code = d.StatusCode,
+        @event = d.Event,
+        action = d.Action,
+        installation_id = (long?)null,
+        repository_id = GitHubHookDeliveries.RepositoryId,
+        throttled_at = (DateTimeOffset?)null,
+    };
 
     public static async Task<IResult> CreateIssue(string owner, string repo, HttpRequest request, IssueTracker issues, EffectLog effects)
     {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Integrations.Sandbox.Stripe;
+using Integrations.Sandbox.Webhooks;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -29,6 +30,8 @@ public static class StripeApi
         api.MapPost("/customers/{id}", UpdateCustomer).DisableAntiforgery();
         api.MapGet("/checkout/sessions/{id}", GetCheckoutSession);
         api.MapGet("/checkout/sessions/{id}/line_items", GetCheckoutSessionLineItems);
+        api.MapGet("/events", ListEvents);
+        api.MapGet("/events/{id}", GetEvent);
         app.Map("/stripe/{**path}", UnrecognizedUrl).DisableAntiforgery();
         return app;
     }
@@ -131,6 +134,132 @@ public static class StripeApi
             ? Send(context, Reply(StatusCodes.Status200OK, session.LineItemsJson()))
             : Send(context, Missing("checkout.session", id));
     }
+
+    /// <summary>
+    /// <c>GET /v1/events</c> as Stripe pages it: a list object <c>{object, data, has_more, url}</c>, newest
+    /// first, <c>limit</c> 1 to 100 (default 10), the cursors <c>starting_after</c> (older than that event)
+    /// or <c>ending_before</c> (newer than it), <c>created</c> as an exact time or <c>created[gt|gte|lt|lte]</c>,
+    /// and <c>type</c> or <c>types[]</c>. Every event the sandbox sent or dropped is listed, with its exact body.
+    /// </summary>
+    public static IResult ListEvents(HttpContext context, StripeEventLog events, IOptions<SandboxOptions> options)
+    {
+        if (Authenticate(context.Request, options.Value) is null)
+        {
+            return Unauthorized(context);
+        }
+
+        var query = context.Request.Query;
+        foreach (var (name, _) in query)
+        {
+            if (name is not ("limit" or "starting_after" or "ending_before" or "created" or "type")
+                && !name.StartsWith("created[", StringComparison.Ordinal) && !name.StartsWith("types[", StringComparison.Ordinal)
+                && !name.StartsWith("expand", StringComparison.Ordinal))
+            {
+                return Send(context, Error(StatusCodes.Status400BadRequest, "invalid_request_error", "parameter_unknown", $"Received unknown parameter: {name}", name));
+            }
+        }
+
+        var limit = 10;
+        if (query["limit"].ToString() is { Length: > 0 } limitText)
+        {
+            if (!int.TryParse(limitText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out limit))
+            {
+                return Send(context, Error(StatusCodes.Status400BadRequest, "invalid_request_error", "parameter_invalid_integer", $"Invalid integer: {limitText}", "limit"));
+            }
+
+            if (limit is < 1 or > 100)
+            {
+                return Send(context, Error(StatusCodes.Status400BadRequest, "invalid_request_error", "parameter_invalid_integer",
+                    limit < 1 ? "This value must be greater than or equal to 1." : "This value must be less than or equal to 100.", "limit"));
+            }
+        }
+
+        var createdFilters = new List<(string Name, long Value)>();
+        foreach (var name in new[] { "created", "created[gt]", "created[gte]", "created[lt]", "created[lte]" })
+        {
+            if (query[name].ToString() is { Length: > 0 } text)
+            {
+                if (!long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value))
+                {
+                    return Send(context, Error(StatusCodes.Status400BadRequest, "invalid_request_error", "parameter_invalid_integer", $"Invalid integer: {text}", name));
+                }
+
+                createdFilters.Add((name, value));
+            }
+        }
+
+        var types = query.Where(q => q.Key.StartsWith("types[", StringComparison.Ordinal)).SelectMany(q => q.Value).Select(v => v ?? "")
+            .Concat(query["type"].Where(v => !string.IsNullOrEmpty(v)).Select(v => v!)).ToList();
+        var (after, before) = (query["starting_after"].ToString(), query["ending_before"].ToString());
+        if (after.Length > 0 && before.Length > 0)
+        {
+            return Send(context, Error(StatusCodes.Status400BadRequest, "invalid_request_error", null,
+                "You may only specify one of these parameters: ending_before, starting_after."));
+        }
+
+        var all = events.NewestFirst();
+        var cursorId = after.Length > 0 ? after : before;
+        var cursor = cursorId.Length > 0 ? all.FirstOrDefault(e => e.Id == cursorId) : null;
+        if (cursorId.Length > 0 && cursor is null)
+        {
+            return Send(context, Error(StatusCodes.Status404NotFound, "invalid_request_error", "resource_missing",
+                $"No such event: '{cursorId}'", after.Length > 0 ? "starting_after" : "ending_before"));
+        }
+
+        var matching = all.Where(e => createdFilters.All(f => f.Name switch
+            {
+                "created" => e.Created == f.Value,
+                "created[gt]" => e.Created > f.Value,
+                "created[gte]" => e.Created >= f.Value,
+                "created[lt]" => e.Created < f.Value,
+                _ => e.Created <= f.Value,
+            }) && (types.Count == 0 || types.Any(t => TypeMatches(t, e.Type))))
+            .ToList();
+
+        List<StripeEvent> page;
+        bool hasMore;
+        if (cursor is not null && after.Length > 0)
+        {
+            var older = matching.Where(e => IsOlder(e, cursor)).ToList();
+            (page, hasMore) = ([.. older.Take(limit)], older.Count > limit);
+        }
+        else if (cursor is not null)
+        {
+            var newer = matching.Where(e => IsOlder(cursor, e)).ToList();
+            (page, hasMore) = ([.. newer.Skip(Math.Max(0, newer.Count - limit))], newer.Count > limit);
+        }
+        else
+        {
+            (page, hasMore) = ([.. matching.Take(limit)], matching.Count > limit);
+        }
+
+        return Send(context, Reply(StatusCodes.Status200OK, new Dictionary<string, object>
+        {
+            ["object"] = "list",
+            ["data"] = page.Select(e => JsonSerializer.Deserialize<JsonElement>(e.Body)).ToList(),
+            ["has_more"] = hasMore,
+            ["url"] = "/v1/events",
+        }));
+    }
+
+    public static IResult GetEvent(string id, HttpContext context, StripeEventLog events, IOptions<SandboxOptions> options)
+    {
+        if (Authenticate(context.Request, options.Value) is null)
+        {
+            return Unauthorized(context);
+        }
+
+        return events.NewestFirst().FirstOrDefault(e => e.Id == id) is { } found
+            ? Send(context, Reply(StatusCodes.Status200OK, JsonSerializer.Deserialize<JsonElement>(found.Body)))
+            : Send(context, Missing("event", id));
+    }
+
+    /// <summary>Whether <paramref name="a"/> comes after <paramref name="b"/> in the newest-first list.</summary>
+    private static bool IsOlder(StripeEvent a, StripeEvent b) => a.Created < b.Created || (a.Created == b.Created && a.Sequence < b.Sequence);
+
+    /// <summary>A type filter, with Stripe's wildcard at the end (<c>customer.*</c>).</summary>
+    private static bool TypeMatches(string filter, string type) =>
+        filter.EndsWith(".*", StringComparison.Ordinal) ? type.StartsWith(filter[..^1], StringComparison.Ordinal) : filter == type;
 
     public static IResult UnrecognizedUrl(string? path, HttpContext context) =>
         Send(context, Error(StatusCodes.Status404NotFound, "invalid_request_error", null,

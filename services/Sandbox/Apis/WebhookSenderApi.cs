@@ -9,6 +9,8 @@ namespace Integrations.Sandbox.Apis;
 /// to the receiver, one event or a seeded scenario, with duplicates and in a chosen order, as JSON or
 /// in the form formats GitHub (<c>form</c>) and Slack (<c>slash_command</c>, <c>interaction</c>) also use, and
 /// answers with every body it sent (a form's as the JSON it carries) and the receiver's status for each copy.
+/// With <c>drop</c>, each is recorded as sent (Stripe's event list, the GitHub hook's deliveries) but not delivered;
+/// <c>resend</c> sends one of those again by its id, as the provider's own retry would.
 /// </summary>
 public static class WebhookSenderApi
 {
@@ -25,7 +27,8 @@ public static class WebhookSenderApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<SentWebhook>>, ValidationProblem, ProblemHttpResult>> SendWebhooks(
-        SendWebhooksRequest request, SampleEvents samples, WebhookSender sender, CancellationToken cancellationToken)
+        SendWebhooksRequest request, SampleEvents samples, WebhookSender sender, StripeEventLog stripeEvents, GitHubHookDeliveries hookDeliveries,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>();
@@ -73,6 +76,21 @@ public static class WebhookSenderApi
             errors["customer"] = [$"No seeded customer '{customer}'."];
         }
 
+        OutgoingWebhook? resent = null;
+        if (request.Resend is { } resend)
+        {
+            resent = provider switch
+            {
+                "stripe" => stripeEvents.Find(resend) is { } e ? new OutgoingWebhook("stripe", e.Type, e.Id, e.Body) : null,
+                "github" => hookDeliveries.NewestFirst().FirstOrDefault(d => d.Guid == resend)?.Webhook,
+                _ => null,
+            };
+            if (resent is null)
+            {
+                errors["resend"] = ["resend names a Stripe event or GitHub delivery the sandbox sent before."];
+            }
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -83,7 +101,7 @@ public static class WebhookSenderApi
             return TypedResults.Problem($"The sandbox has no signing secret for {provider}.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        IReadOnlyList<OutgoingWebhook> webhooks = provider switch
+        IReadOnlyList<OutgoingWebhook> webhooks = resent is not null ? [resent] : provider switch
         {
             "github" => [samples.GitHub(request.Type, request.Payload, form: request.Format == "form")],
             "slack" when request.Format == SlashCommandFormat => [samples.SlackSlashCommand(request.Type, request.Payload)],
@@ -99,7 +117,7 @@ public static class WebhookSenderApi
         {
             for (var copy = 0; copy <= request.Duplicates; copy++)
             {
-                sent.Add(await sender.SendAsync(webhook, copy, cancellationToken));
+                sent.Add(await sender.SendAsync(webhook, copy, request.Drop, cancellationToken));
             }
         }
 

@@ -25,6 +25,8 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<StripeCatalog>();
         builder.Services.AddSingleton<StripeIdempotency>();
         builder.Services.AddSingleton<SampleEvents>();
+        builder.Services.AddSingleton<StripeEventLog>();
+        builder.Services.AddSingleton<GitHubHookDeliveries>();
         // The sender reports exactly what it sent and what the receiver answered, so the service
         // defaults' retries are taken off its client. RemoveAllResilienceHandlers is marked experimental.
 #pragma warning disable EXTEXP0001

@@ -19,6 +19,10 @@ namespace Integrations.Sandbox.Webhooks;
 /// <c>application/x-www-form-urlencoded</c> sends it; for Slack <c>slash_command</c> (<c>type</c> is the command, default
 /// <c>/sandbox</c>; <c>payload</c> merged over the fields) or <c>interaction</c> (<c>type</c> default <c>block_actions</c>;
 /// <c>payload</c> merged over the interaction's JSON).</param>
+/// <param name="Drop">Record every event as sent (in <c>GET /v1/events</c>, in the GitHub hook's delivery log) but do not
+/// deliver it: a delivery the provider lost, for gap recovery (<c>integrations deliveries backfill</c>) to find. Default false.</param>
+/// <param name="Resend">Stripe or GitHub: send an event the sandbox sent (or dropped) before, by its id (Stripe's event id,
+/// GitHub's <c>X-GitHub-Delivery</c>), with the same body, as the provider's own retry would; instead of a new event.</param>
 public sealed record SendWebhooksRequest(
     string? Provider,
     string? Type = null,
@@ -28,4 +32,6 @@ public sealed record SendWebhooksRequest(
     string? Customer = null,
     int Duplicates = 0,
     string? Order = null,
-    string? Format = null);
+    string? Format = null,
+    bool Drop = false,
+    string? Resend = null);

@@ -4,8 +4,13 @@ using Microsoft.Extensions.Options;
 
 namespace Integrations.Sandbox.Webhooks;
 
-/// <summary>POSTs signed webhooks to the receiver's <c>/webhooks/{provider}</c>, the way the provider would.</summary>
-public sealed class WebhookSender(HttpClient http, IOptions<SandboxOptions> options, TimeProvider time)
+/// <summary>
+/// POSTs signed webhooks to the receiver's <c>/webhooks/{provider}</c>, the way the provider would, and
+/// records each in the provider's own log (<see cref="StripeEventLog"/>, <see cref="GitHubHookDeliveries"/>)
+/// so that the providers' list APIs can show it. A dropped webhook is recorded as sent but never reaches
+/// the receiver: a delivery the provider lost, for gap recovery to find.
+/// </summary>
+public sealed class WebhookSender(HttpClient http, IOptions<SandboxOptions> options, TimeProvider time, StripeEventLog stripeEvents, GitHubHookDeliveries hookDeliveries)
 {
     /// <summary>Whether <paramref name="provider"/> is a Standard Webhooks source the sandbox signs for.</summary>
     public bool IsStandardSource(string provider) => options.Value.StandardSources.ContainsKey(provider);
@@ -25,9 +30,41 @@ public sealed class WebhookSender(HttpClient http, IOptions<SandboxOptions> opti
         _ => options.Value.StandardSources.GetValueOrDefault(provider),
     } is { Length: > 0 } secret ? secret : null;
 
-    public async Task<SentWebhook> SendAsync(OutgoingWebhook webhook, int copy, CancellationToken cancellationToken)
+    /// <summary>Sends one copy of <paramref name="webhook"/>, or with <paramref name="drop"/> only records it as sent.</summary>
+    public async Task<SentWebhook> SendAsync(OutgoingWebhook webhook, int copy, bool drop, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(webhook);
+        if (webhook.Provider == "stripe")
+        {
+            stripeEvents.Record(webhook);
+        }
+
+        var started = time.GetTimestamp();
+        var sent = drop
+            ? new SentWebhook(webhook.Provider, webhook.EventType, webhook.DeliveryId, copy, 0, JsonSerializer.Deserialize<JsonElement>(webhook.Json ?? webhook.Body), null, Dropped: true)
+            : await PostAsync(webhook, copy, cancellationToken);
+        if (webhook.Provider == "github")
+        {
+            hookDeliveries.Record(webhook, redelivery: copy > 0, sent.Status, time.GetElapsedTime(started));
+        }
+
+        return sent;
+    }
+
+    /// <summary>
+    /// <c>POST …/deliveries/{id}/attempts</c>: sends the delivery's webhook again, the same body and
+    /// <c>X-GitHub-Delivery</c>, and logs the attempt as a redelivery.
+    /// </summary>
+    public async Task<HookDelivery> RedeliverAsync(HookDelivery delivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var started = time.GetTimestamp();
+        var sent = await PostAsync(delivery.Webhook, copy: 0, cancellationToken);
+        return hookDeliveries.Record(delivery.Webhook, redelivery: true, sent.Status, time.GetElapsedTime(started));
+    }
+
+    private async Task<SentWebhook> PostAsync(OutgoingWebhook webhook, int copy, CancellationToken cancellationToken)
+    {
         var secret = SecretFor(webhook.Provider) ?? throw new InvalidOperationException($"No signing secret for {webhook.Provider}.");
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/{webhook.Provider}") { Content = new ByteArrayContent(webhook.Body) };

@@ -28,7 +28,7 @@ public static class WebhookSigner
             [
                 ("X-GitHub-Event", webhook.EventType),
                 ("X-GitHub-Delivery", webhook.DeliveryId),
-                ("X-GitHub-Hook-ID", "100000001"),
+                ("X-GitHub-Hook-ID", GitHubHookDeliveries.HookId.ToString(CultureInfo.InvariantCulture)),
                 ("X-Hub-Signature-256", "sha256=" + Hex(secret, webhook.Body)),
                 ("User-Agent", "GitHub-Hookshot/sandbox"),
             ],

@@ -114,10 +114,10 @@ public static class QueueApi
     }
 
     /// <summary>The caller's name for the audit log: <c>operator</c> when unnamed; null when the header is not a usable name.</summary>
-    private static string? Actor(string? header) =>
+    internal static string? Actor(string? header) =>
         string.IsNullOrWhiteSpace(header) ? "operator" : header.Length <= 200 && !header.Any(char.IsControl) ? header.Trim() : null;
 
-    private static ValidationProblem ActorRequired() =>
+    internal static ValidationProblem ActorRequired() =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [ActorHeader] = [$"{ActorHeader} names the caller: at most 200 characters, no control characters."] });
 
     private static ProblemHttpResult AuditUnavailable() =>

@@ -1,4 +1,5 @@
 using Integrations.Worker;
+using Integrations.Worker.Backfill;
 using Integrations.Worker.Connectors;
 using Integrations.Worker.Flows;
 using Integrations.Worker.GitHub;
@@ -56,6 +57,10 @@ internal static class ApplicationServiceExtensions
             .Configure(options => options.Token = builder.Configuration["GITHUB_TOKEN"] ?? options.Token)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<BackfillOptions>()
+            .BindConfiguration(BackfillOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddOptions<GoogleOptions>()
             .BindConfiguration(GoogleOptions.SectionName)
             .ValidateDataAnnotations()
@@ -75,6 +80,9 @@ internal static class ApplicationServiceExtensions
             http.BaseAddress = services.GetRequiredService<IOptions<SlackOptions>>().Value.BaseUrl)
             .AddProviderResilience();
         builder.Services.AddStripeClient();
+        builder.Services.AddHttpClient<StripeEventList>((services, http) =>
+            http.BaseAddress = new Uri(services.GetRequiredService<IOptions<StripeOptions>>().Value.BaseUrl.ToString().TrimEnd('/') + "/"))
+            .AddProviderResilience();
         builder.Services.AddAuditClient();
         builder.Services.AddGateClient();
         builder.Services.AddTokenBrokerClient();
@@ -108,11 +116,18 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddDeliveryFlow<StripeCustomerFlow>(_ => StripeCustomerFlow.Handles);
         builder.Services.AddDeliveryFlow<BillingFlow>(_ => BillingFlow.Handles, ProviderSettings.StripeSecretKey, ProviderSettings.SlackBotToken);
 
+        builder.Services.AddSingleton<StripeBackfill>();
+        builder.Services.AddSingleton<GitHubBackfill>();
+        builder.Services.AddSingleton<BackfillRunner>();
+        builder.Services.AddSingleton<IBackfillRuns>(services => services.GetRequiredService<BackfillRunner>());
+        builder.Services.AddHostedService<BackfillScheduler>();
+
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryProcessor>());
         builder.Services.AddHealthChecks()
             .AddCheck<DeliveryProcessorHealthCheck>("delivery-processor")
             .AddCheck<FlowsHealthCheck>("flows")
+            .AddCheck<BackfillHealthCheck>("backfill")
             .AddDatabaseLoginCheck<NpgsqlDataSource>();
     }
 }

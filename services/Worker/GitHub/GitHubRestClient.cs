@@ -86,6 +86,39 @@ public sealed class GitHubRestClient(HttpClient http, GateClient gate, IOptions<
     }
 
     /// <summary>
+    /// A repository webhook's delivery attempts delivered at or after <paramref name="since"/>, newest first,
+    /// read page by page through the <c>Link</c> header's <c>cursor</c> (GitHub's deliveries have no
+    /// <c>since</c> of their own: reading stops at the first page that reaches back before it), up to
+    /// <see cref="GitHubOptions.MaxSearchPages"/> pages.
+    /// </summary>
+    public async Task<IReadOnlyList<GitHubHookDelivery>> ListHookDeliveriesAsync(
+        string repository, long hookId, DateTimeOffset since, int perPage, CancellationToken cancellationToken)
+    {
+        var next = $"repos/{repository}/hooks/{hookId}/deliveries?per_page={perPage}";
+        var found = new List<GitHubHookDelivery>();
+        var read = new HashSet<string>(StringComparer.Ordinal);
+        while (next is not null)
+        {
+            var (page, nextPage) = await SendPageAsync<List<GitHubHookDelivery>>(HttpMethod.Get, next, null, cancellationToken);
+            found.AddRange(page.Where(d => d.DeliveredAt >= since));
+            read.Add(new Uri(options.Value.BaseUrl, next).AbsoluteUri);
+            next = nextPage is null || page.Count == 0 || page[^1].DeliveredAt < since ? null : SameOrigin(nextPage);
+            if (next is not null && (read.Contains(next) || read.Count >= options.Value.MaxSearchPages))
+            {
+                throw new RecoverySearchStoppedException(Provider, $"the hook's delivery list did not end within {read.Count} pages (Providers:GitHub:MaxSearchPages), or named a page already read");
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary><c>POST …/hooks/{hookId}/deliveries/{deliveryId}/attempts</c>: GitHub sends that delivery again (202).</summary>
+    public async Task RedeliverAsync(string repository, long hookId, long deliveryId, CancellationToken cancellationToken)
+    {
+        using var response = await SendCheckedAsync(HttpMethod.Post, $"repos/{repository}/hooks/{hookId}/deliveries/{deliveryId}/attempts", null, cancellationToken);
+    }
+
+    /// <summary>
     /// A <c>rel="next"</c> link is followed, with the token, only on the configured API's own
     /// scheme, host and port: a <c>Link</c> header naming any other origin (a compromised proxy, a
     /// mirror, a typo in GitHub Enterprise's configuration) would otherwise receive the token.
@@ -108,6 +141,15 @@ public sealed class GitHubRestClient(HttpClient http, GateClient gate, IOptions<
     /// <summary>One call, with the <c>rel="next"</c> URL of GitHub's <c>Link</c> header when there is a next page.</summary>
     private async Task<(T Body, string? Next)> SendPageAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
+        using var response = await SendCheckedAsync(method, path, body, cancellationToken);
+        var content = await response.Content.ReadFromJsonAsync<T>(cancellationToken)
+            ?? throw new GitHubApiException((int)response.StatusCode, "empty body", isRateLimited: false, retryAfter: null);
+        return (content, NextLink(response));
+    }
+
+    /// <summary>One call, its rate-limit headers reported to the gate; a refusal is a <see cref="GitHubApiException"/>.</summary>
+    private async Task<HttpResponseMessage> SendCheckedAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.Token);
         request.Headers.Accept.ParseAdd("application/vnd.github+json");
@@ -118,19 +160,20 @@ public sealed class GitHubRestClient(HttpClient http, GateClient gate, IOptions<
             request.Content = JsonContent.Create(body);
         }
 
-        using var response = await http.SendAsync(request, cancellationToken);
+        var response = await http.SendAsync(request, cancellationToken);
         var rateLimited = response.StatusCode == HttpStatusCode.TooManyRequests
             || (response.StatusCode == HttpStatusCode.Forbidden && (Header(response, "X-RateLimit-Remaining") == "0" || response.Headers.RetryAfter is not null));
         await gate.ReportAsync(Provider, options.Value.Connection, response, rateLimited, cancellationToken);
 
         if (!response.IsSuccessStatusCode)
         {
-            throw new GitHubApiException((int)response.StatusCode, await MessageAsync(response, cancellationToken), rateLimited, RetryAfter(response));
+            using (response)
+            {
+                throw new GitHubApiException((int)response.StatusCode, await MessageAsync(response, cancellationToken), rateLimited, RetryAfter(response));
+            }
         }
 
-        var content = await response.Content.ReadFromJsonAsync<T>(cancellationToken)
-            ?? throw new GitHubApiException((int)response.StatusCode, "empty body", isRateLimited: false, retryAfter: null);
-        return (content, NextLink(response));
+        return response;
     }
 
     private static string? NextLink(HttpResponseMessage response) =>

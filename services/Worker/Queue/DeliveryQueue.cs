@@ -24,7 +24,7 @@ namespace Integrations.Worker.Queue;
 /// </summary>
 public sealed class DeliveryQueue(NpgsqlDataSource dataSource, IOptions<QueueOptions> options)
 {
-    public const string NotifyChannel = "deliveries";
+    public const string NotifyChannel = Integrations.DeliveryStorage.DeliveryRows.NotifyChannel;
 
     /// <summary>Claims up to <paramref name="max"/> due deliveries, oldest first, in one statement.</summary>
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int max, CancellationToken cancellationToken)

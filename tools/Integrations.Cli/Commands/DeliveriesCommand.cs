@@ -4,13 +4,16 @@ using Integrations.Worker.Client;
 
 namespace Integrations.Cli.Commands;
 
-/// <summary><c>deliveries list|show|replay</c>: stored webhook deliveries (receiver) and replaying one (worker).</summary>
+/// <summary>
+/// <c>deliveries list|show|replay|backfill</c>: stored webhook deliveries (receiver), replaying one and
+/// recovering the ones a provider lost (worker).
+/// </summary>
 public static class DeliveriesCommand
 {
     public static Command Create(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new Command("deliveries", "Stored webhook deliveries.") { List(context), Show(context), Replay(context) };
+        return new Command("deliveries", "Stored webhook deliveries.") { List(context), Show(context), Replay(context), Backfill(context) };
     }
 
     private static Command List(CliContext context)
@@ -26,8 +29,8 @@ public static class DeliveriesCommand
             var query = $"deliveries/{Uri.EscapeDataString(parse.GetValue(provider)!)}?limit={parse.GetValue(limit)}"
                 + (parse.GetValue(state) is { } s ? $"&state={s}" : "");
             var deliveries = await receiver.GetAsync<List<DeliveryStatus>>(query, cancellationToken);
-            context.Write(parse, deliveries, output => Table.Write(output, ["DELIVERY", "EVENT", "STATE", "ATTEMPTS", "RECEIVED", "LAST ERROR"],
-                deliveries.Select(d => new[] { d.DeliveryId, d.EventType, d.State, d.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture), Table.Time(d.ReceivedAt), d.LastError })));
+            context.Write(parse, deliveries, output => Table.Write(output, ["DELIVERY", "EVENT", "STATE", "ATTEMPTS", "RECEIVED", "RECOVERED", "LAST ERROR"],
+                deliveries.Select(d => new[] { d.DeliveryId, d.EventType, d.State, d.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture), Table.Time(d.ReceivedAt), d.Recovered ? "yes" : "", d.LastError })));
             return ExitCodes.Success;
         });
         return list;
@@ -51,6 +54,7 @@ public static class DeliveriesCommand
                 output.WriteLine($"attempts   {d.Attempts}");
                 output.WriteLine($"received   {Table.Time(d.ReceivedAt)}");
                 output.WriteLine($"completed  {Table.Time(d.CompletedAt)}");
+                output.WriteLine($"recovered  {(d.Recovered ? "yes (gap recovery)" : "no")}");
                 output.WriteLine($"last error {d.LastError}");
             });
             return ExitCodes.Success;
@@ -106,6 +110,31 @@ public static class DeliveriesCommand
         }
 
         output.WriteLine("Nothing was called or changed.");
+    }
+
+    private static Command Backfill(CliContext context)
+    {
+        var source = new Argument<string>("source") { Description = "The webhook source: stripe or github." };
+        var since = new Option<string?>("--since") { Description = "Look back to this time (ISO 8601, e.g. 2026-12-01T00:00:00Z); default: where the last run ended." };
+        var backfill = new Command("backfill", "Ask the provider what it sent, and recover the deliveries that were never stored.") { source, since };
+        context.SetAction(backfill, async (parse, cancellationToken) =>
+        {
+            using var worker = context.Client(parse, "worker");
+            var path = $"api/backfill/{Uri.EscapeDataString(parse.GetValue(source)!)}"
+                + (parse.GetValue(since) is { } s ? $"?since={Uri.EscapeDataString(s)}" : "");
+            var result = await worker.PostAsync<BackfillResult>(path, null, cancellationToken);
+            context.Write(parse, result, output =>
+            {
+                output.WriteLine($"{result.Source}: the provider reported {result.Found} deliver{(result.Found == 1 ? "y" : "ies")} since {Table.Time(result.Since)}; "
+                    + $"{result.Recovered.Count} recovered ({(result.Method == "redelivery" ? "redelivery requested" : "stored")}).");
+                foreach (var id in result.Recovered)
+                {
+                    output.WriteLine($"recovered  {result.Source}/{id}");
+                }
+            });
+            return ExitCodes.Success;
+        });
+        return backfill;
     }
 
     private static Argument<string> Provider() => new("provider") { Description = "The webhook source, e.g. github." };
