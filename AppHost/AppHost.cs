@@ -101,5 +101,6 @@ builder.WithOperatorFile(
     ("audit-page", audit, auditAdminKey, "audit"));
 
 builder.WithTelemetrySettings();
+builder.WithQuickWarmUp();
 builder.WithDirectEndpoints();
 builder.Build().Run();

@@ -25,11 +25,12 @@ public sealed class StackHealthTests(StackFixture stack)
 
     /// <summary>
     /// Each service exports its metrics every 10 s (TELEMETRY_METRIC_EXPORT_SECONDS' default), not
-    /// every second as Aspire asks: read from the environment its process was started with.
+    /// every second as Aspire asks, and runs without dynamic PGO: read from the environment its
+    /// process was started with.
     /// </summary>
     [Theory]
     [MemberData(nameof(Services))]
-    public void EveryServiceExportsMetricsAtTheStacksInterval(string service)
+    public void EveryServiceStartsWithTheStacksRunSettings(string service)
     {
         Assert.True(stack.App.ResourceNotifications.TryGetCurrentState(service, out var state));
         var pid = Convert.ToInt32(state!.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
@@ -37,6 +38,7 @@ public sealed class StackHealthTests(StackFixture stack)
         var environment = File.ReadAllText($"/proc/{pid}/environ").Split('\0');
 
         Assert.Contains($"OTEL_METRIC_EXPORT_INTERVAL={ServiceWiringExtensions.DefaultMetricExportSeconds * 1000}", environment);
+        Assert.Contains("DOTNET_TieredPGO=0", environment);
     }
 
     /// <summary>
