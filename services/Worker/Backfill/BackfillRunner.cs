@@ -7,7 +7,6 @@ using Integrations.Worker.Connectors;
 using Integrations.Worker.GitHub;
 using Integrations.Worker.Queue;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Integrations.Worker.Backfill;
 
@@ -21,7 +20,7 @@ namespace Integrations.Worker.Backfill;
 /// recovered), as it succeeds or fails; a failure names the provider call and status, never a key.
 /// </summary>
 public sealed class BackfillRunner(
-    StripeBackfill stripe, GitHubBackfill github, NpgsqlDataSource dataSource, AuditOutbox outbox,
+    StripeBackfill stripe, GitHubBackfill github, WriteAudit audit,
     IOptions<BackfillOptions> options, TimeProvider time, ILogger<BackfillRunner> logger) : IBackfillRuns
 {
     public static IReadOnlyList<string> Sources { get; } = [StripeBackfill.Source, GitHubBackfill.Source];
@@ -110,13 +109,10 @@ public sealed class BackfillRunner(
         }
     }
 
-    private async Task AuditRunAsync(string actor, string source, DateTimeOffset since, string status, Dictionary<string, object?> details, CancellationToken cancellationToken)
+    private Task AuditRunAsync(string actor, string source, DateTimeOffset since, string status, Dictionary<string, object?> details, CancellationToken cancellationToken)
     {
         details["since"] = since;
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(AuditOutbox.Insert([new AuditEntry(actor, source, BackfillQueries.RunAction, $"backfill/{source}", null, status,
-            Details: JsonSerializer.SerializeToElement(details), TraceId: Activity.Current?.TraceId.ToHexString())]));
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        outbox.Announce();
+        return audit.RunAsync(new AuditEntry(actor, source, BackfillQueries.RunAction, $"backfill/{source}", null, status,
+            Details: JsonSerializer.SerializeToElement(details), TraceId: Activity.Current?.TraceId.ToHexString()), cancellationToken);
     }
 }

@@ -14,7 +14,7 @@ namespace Integrations.Worker.Backfill;
 /// redelivery, which arrives signed at the receiver through the normal path and the normal dedup, is
 /// stored <c>recovered</c> by the receiver's insert. One <c>BackfillDelivery</c> audit row per delivery asked for.
 /// </summary>
-public sealed class GitHubBackfill(GitHubRestClient github, NpgsqlDataSource dataSource, AuditOutbox outbox, IOptions<GitHubOptions> gitHub, IOptions<BackfillOptions> options, TimeProvider time)
+public sealed class GitHubBackfill(GitHubRestClient github, NpgsqlDataSource dataSource, WriteAudit audit, IOptions<GitHubOptions> gitHub, IOptions<BackfillOptions> options, TimeProvider time)
 {
     public const string Source = "github";
     public const string Method = "redelivery";
@@ -46,11 +46,8 @@ public sealed class GitHubBackfill(GitHubRestClient github, NpgsqlDataSource dat
             {
                 await github.RedeliverAsync(hook.Repository, hook.HookId, delivery.Id, cancellationToken);
                 recovered.Add(delivery.Guid);
-                await using var batch = dataSource.CreateBatch();
-                batch.BatchCommands.Add(AuditOutbox.Insert([BackfillQueries.DeliveryAuditEntry(actor, Source, delivery.Guid, Method,
-                    new Dictionary<string, object?> { ["eventType"] = delivery.Event, ["hook"] = $"{hook.Repository}:{hook.HookId}", ["deliveredAt"] = delivery.DeliveredAt })]));
-                await batch.ExecuteNonQueryAsync(cancellationToken);
-                outbox.Announce();
+                await audit.RunAsync(BackfillQueries.DeliveryAuditEntry(actor, Source, delivery.Guid, Method,
+                    new Dictionary<string, object?> { ["eventType"] = delivery.Event, ["hook"] = $"{hook.Repository}:{hook.HookId}", ["deliveredAt"] = delivery.DeliveredAt }), cancellationToken);
             }
         }
 

@@ -40,6 +40,9 @@ public sealed class WriteAudit : IAsyncDisposable
     public Task RunAsync(string actor, string provider, string action, string target, string idempotencyKey, string status, CancellationToken cancellationToken) =>
         _writes.SendAsync(Entry(actor, provider, action, target, idempotencyKey, status), cancellationToken);
 
+    /// <summary>Writes <paramref name="entry"/> as it is (its own actor, details and trace).</summary>
+    public Task RunAsync(AuditEntry entry, CancellationToken cancellationToken) => _writes.SendAsync(entry, cancellationToken);
+
     private async Task<IReadOnlyList<bool>> WriteBatchAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
         await using var batch = _dataSource.CreateBatch();
