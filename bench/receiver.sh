@@ -29,7 +29,7 @@ dotnet build services/Worker -c Release -v quiet --nologo >/dev/null
 dotnet build bench/LoadGen -c Release -v quiet --nologo >/dev/null
 
 password=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-PG_PORT=$PG_PORT PG_DATA_DIR="$work/pg" PG_PASSWORD="$password" bash AppHost/infra/postgres-local.sh >"$work/pg.log" 2>&1 &
+PG_PORT=$PG_PORT PG_DATA_DIR="$work/pg" PG_PASSWORD="$password" bash AppHost/Infrastructure/postgres-local.sh >"$work/pg.log" 2>&1 &
 pids+=($!)
 export PGPASSWORD="$password"
 for _ in $(seq 1 60); do psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -c 'select 1' >/dev/null 2>&1 && break; sleep 0.5; done

@@ -34,7 +34,7 @@ public static class InfrastructureExtensions
         }
 
         var dataDirectory = StoredSecrets.DataDirectory(builder);
-        var scripts = Path.Combine(builder.AppHostDirectory, "infra");
+        var scripts = Path.Combine(builder.AppHostDirectory, "Infrastructure");
 
         var cache = builder.AddLocalRedis("cache", scripts, dataDirectory);
         var pg = builder.AddLocalPostgres("pg", scripts, dataDirectory);
