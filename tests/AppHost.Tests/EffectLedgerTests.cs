@@ -35,6 +35,9 @@ public sealed class EffectLedgerTests(StackFixture stack)
         }
 
         await stack.WaitForAuditRowAsync(key, "skipped");
+        // The replay's attempt found the outcome in the ledger, so its start wrote no 'started' row.
+        var statuses = (await stack.GetAuditRowsAsync<JsonElement>($"?idempotencyKey={key}")).Select(row => row.GetProperty("status").GetString());
+        Assert.Equal(["skipped", "started", "succeeded"], statuses.Order());
         await WaitForDoneAsync(receiver, deliveryId, "the replayed delivery to be done");
         var messages = await stack.GetJsonAsync<JsonElement>("sandbox", "/_sandbox/effects?provider=slack&kind=message");
         Assert.Single(messages, m => m.GetProperty("text").GetString()!.Contains(repository, StringComparison.Ordinal));

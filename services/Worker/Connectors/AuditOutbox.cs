@@ -8,7 +8,7 @@ namespace Integrations.Worker.Connectors;
 /// <summary>
 /// The worker's audit outbox (<c>audit_outbox</c>, in its own database): every audit row the worker
 /// writes is committed here first, by <see cref="WriteAudit"/> alone or in the same transaction as
-/// the state it records (<see cref="EffectLedger.CompleteAsync"/>), and <see cref="AuditShipper"/>
+/// the state it records (an effect's start and completion in <see cref="EffectLedger"/>), and <see cref="AuditShipper"/>
 /// sends it on to the audit service. <see cref="Announce"/> wakes the shipper after a commit.
 /// </summary>
 public sealed class AuditOutbox
@@ -26,8 +26,11 @@ public sealed class AuditOutbox
     public static NpgsqlBatchCommand Insert(IEnumerable<AuditEntry> entries) =>
         new("INSERT INTO audit_outbox (entry) SELECT * FROM unnest($1::json[])")
         {
-            Parameters = { new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(entry => JsonSerializer.Serialize(entry, JsonSerializerOptions.Web))] } },
+            Parameters = { new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(Serialize)] } },
         };
+
+    /// <summary>An entry as the outbox stores it.</summary>
+    public static string Serialize(AuditEntry entry) => JsonSerializer.Serialize(entry, JsonSerializerOptions.Web);
 
     internal static AuditEntry Read(string json, Guid entryId) =>
         (JsonSerializer.Deserialize<AuditEntry>(json, JsonSerializerOptions.Web) ?? throw new InvalidOperationException("An audit outbox row holds no entry.")) with { EntryId = entryId };

@@ -17,9 +17,10 @@ namespace Integrations.Worker.Connectors;
 /// <item>Take a rate-limit decision for <c>(provider, connection)</c>: the gate takes it with a granted
 /// begin, in the same round trip, and a later one is asked for alone. A short wait is waited out here; a
 /// long one defers the delivery without spending an attempt.</item>
-/// <item>Audit <c>started</c>, perform the effect, report a provider's rate-limit answer to the gate so
-/// every worker pauses, then record the outcome in the ledger with its <c>succeeded</c> audit row (one
-/// transaction) and <c>complete</c> the key, or <c>fail</c> it, retryable or not (audit <c>failed</c>).</item>
+/// <item>Record the attempt in the ledger with its <c>started</c> audit row (one statement), perform the
+/// effect, report a provider's rate-limit answer to the gate so every worker pauses, then record the
+/// outcome in the ledger with its <c>succeeded</c> audit row (one transaction) and <c>complete</c> the
+/// key, or <c>fail</c> it, retryable or not (audit <c>failed</c>).</item>
 /// </list>
 /// Begins, completes and audit rows of the deliveries under way share batched calls (<see cref="GateCalls"/>,
 /// <see cref="WriteAudit"/>); each step still waits for its own answer before the next. Audit rows go to
@@ -90,7 +91,8 @@ public sealed class EffectGuard(
         {
             // After the budget wait, so a delivery deferred for budget leaves no start behind.
             await WaitForBudgetAsync(effect, claim.Budget, cancellationToken);
-            var entry = await ledger.StartAsync(effect.IdempotencyKey, effect.Fingerprint, cancellationToken);
+            // The 'started' row commits with the start, when the attempt goes ahead.
+            var entry = await ledger.StartAsync(effect.IdempotencyKey, effect.Fingerprint, Entry(effect, AuditStatus.Started), cancellationToken);
             if (entry.Fingerprint != effect.Fingerprint)
             {
                 throw KeyReused(effect);
@@ -110,7 +112,6 @@ public sealed class EffectGuard(
                 return new EffectResult(entry.Outcome ?? "", AlreadyDone: true);
             }
 
-            await WriteAsync(effect, AuditStatus.Started, cancellationToken);
             // An earlier attempt may have acted: the gate's lease ran out (reclaimed), or the ledger
             // holds a start the gate does not know of. Search from the earliest start either knows.
             var mayHaveActed = claim.Reclaimed || entry.Existed;

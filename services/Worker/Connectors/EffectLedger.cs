@@ -8,9 +8,11 @@ namespace Integrations.Worker.Connectors;
 /// exactly-once does not rest on Redis keeping a key: Redis may lose, evict or expire it (after 7
 /// days) and the ledger still knows. <see cref="StartAsync"/> records an attempt before the provider
 /// is called and returns what earlier attempts left: a completed outcome to return as is, or a start
-/// without completion, meaning an earlier attempt may have acted and the recovery check must run.
-/// <see cref="CompleteAsync"/> records the outcome before the gate hears of it, with the effect's audit
-/// row in the same transaction (<see cref="AuditOutbox"/>), so an effect recorded as done always has its row.
+/// without completion, meaning an earlier attempt may have acted and the recovery check must run. An
+/// attempt that goes ahead (no outcome yet, and the key's own request) gets its <c>started</c> audit row in
+/// the same statement. <see cref="CompleteAsync"/> records the outcome before the gate hears of it, with the
+/// effect's audit row in the same transaction (<see cref="AuditOutbox"/>), so an effect recorded as done
+/// always has its row, and one attempted always has its <c>started</c> row.
 /// Starts and completions of the deliveries under way share one statement and one commit each
 /// (<see cref="Coalescer{TItem, TResult}"/>), as the deliveries' own group commits do.
 /// </summary>
@@ -32,9 +34,13 @@ public sealed class EffectLedger : IAsyncDisposable
         _completions = new("effect ledger complete batch", CompleteBatchAsync, MaxBatch, Senders);
     }
 
-    /// <summary>Records an attempt at the effect and returns what the ledger held before it.</summary>
-    public Task<LedgerEntry> StartAsync(string idempotencyKey, string fingerprint, CancellationToken cancellationToken) =>
-        _starts.SendAsync(new LedgerStart(idempotencyKey, fingerprint), cancellationToken);
+    /// <summary>
+    /// Records an attempt at the effect and returns what the ledger held before it. When the attempt may
+    /// go ahead (<see cref="LedgerEntry.MayProceed"/>), <paramref name="started"/> is committed to the audit
+    /// outbox with the start; otherwise it is not written.
+    /// </summary>
+    public Task<LedgerEntry> StartAsync(string idempotencyKey, string fingerprint, AuditEntry started, CancellationToken cancellationToken) =>
+        _starts.SendAsync(new LedgerStart(idempotencyKey, fingerprint, started), cancellationToken);
 
     /// <summary>What the ledger holds for a key, without recording anything (a replay preview); <c>null</c> when no attempt started it.</summary>
     public async Task<LedgerEntry?> FindAsync(string idempotencyKey, CancellationToken cancellationToken)
@@ -70,15 +76,25 @@ public sealed class EffectLedger : IAsyncDisposable
         {
             var round = remaining.DistinctBy(i => starts[i].IdempotencyKey, StringComparer.Ordinal).ToList();
             remaining = [.. remaining.Except(round)];
+            // The 'started' row is written for the attempts that go ahead, by the same rule as MayProceed.
             await using var command = new NpgsqlCommand(
                 """
-                INSERT INTO effects AS e (idempotency_key, fingerprint)
-                SELECT * FROM unnest($1::text[], $2::text[])
-                ON CONFLICT (idempotency_key) DO UPDATE SET attempts = e.attempts + 1
-                RETURNING e.idempotency_key, xmax <> 0, e.fingerprint, e.first_started_at, e.succeeded, e.outcome
+                WITH attempt AS (
+                    SELECT * FROM unnest($1::text[], $2::text[], $3::json[]) AS a(idempotency_key, fingerprint, started)),
+                started AS (
+                    INSERT INTO effects AS e (idempotency_key, fingerprint)
+                    SELECT idempotency_key, fingerprint FROM attempt
+                    ON CONFLICT (idempotency_key) DO UPDATE SET attempts = e.attempts + 1
+                    RETURNING e.idempotency_key, xmax <> 0 AS existed, e.fingerprint, e.first_started_at, e.succeeded, e.outcome),
+                audited AS (
+                    INSERT INTO audit_outbox (entry)
+                    SELECT a.started FROM started s JOIN attempt a USING (idempotency_key)
+                    WHERE s.succeeded IS NULL AND s.fingerprint = a.fingerprint)
+                SELECT idempotency_key, existed, fingerprint, first_started_at, succeeded, outcome FROM started
                 """, connection);
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. round.Select(i => starts[i].IdempotencyKey)] });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. round.Select(i => starts[i].Fingerprint)] });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. round.Select(i => AuditOutbox.Serialize(starts[i].Started))] });
             var byKey = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
@@ -97,6 +113,11 @@ public sealed class EffectLedger : IAsyncDisposable
             {
                 entries[i] = byKey[starts[i].IdempotencyKey];
             }
+        }
+
+        if (entries.Zip(starts).Any(pair => pair.First.MayProceed(pair.Second.Fingerprint)))
+        {
+            _outbox.Announce();
         }
 
         return entries;
@@ -141,7 +162,7 @@ public sealed class EffectLedger : IAsyncDisposable
         await _completions.DisposeAsync();
     }
 
-    private sealed record LedgerStart(string IdempotencyKey, string Fingerprint);
+    private sealed record LedgerStart(string IdempotencyKey, string Fingerprint, AuditEntry Started);
 
     private sealed record LedgerCompletion(string IdempotencyKey, string Outcome, bool Succeeded, AuditEntry? Audit);
 }
@@ -155,4 +176,7 @@ public sealed class EffectLedger : IAsyncDisposable
 public sealed record LedgerEntry(bool Existed, string Fingerprint, DateTimeOffset FirstStartedAt, bool? Succeeded, string? Outcome)
 {
     public bool Completed => Succeeded is not null;
+
+    /// <summary>An attempt for <paramref name="fingerprint"/> may act: the key is its own request's, and no outcome is recorded.</summary>
+    public bool MayProceed(string fingerprint) => Succeeded is null && string.Equals(Fingerprint, fingerprint, StringComparison.Ordinal);
 }
