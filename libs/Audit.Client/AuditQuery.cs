@@ -36,6 +36,7 @@ public sealed record AuditQuery
     /// <summary>Rows per page, 1 to 1000; default 100. Ignored by export.</summary>
     public int Limit { get; init; } = 100;
 
+    /// <summary>The query parameters, starting with <c>?</c>; a filter that is null or empty is left out, so it matches everything.</summary>
     public string ToQueryString()
     {
         var query = QueryString.Empty;
@@ -55,5 +56,5 @@ public sealed record AuditQuery
     }
 
     private static QueryString Add(QueryString query, string name, string? value) =>
-        value is null ? query : query.Add(name, value);
+        string.IsNullOrEmpty(value) ? query : query.Add(name, value);
 }

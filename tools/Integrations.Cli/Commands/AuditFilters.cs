@@ -34,15 +34,13 @@ public sealed class AuditFilters
         {
             From = parse.GetValue(_from),
             To = parse.GetValue(_to),
-            Actor = Given(parse.GetValue(_by)),
-            Provider = Given(parse.GetValue(_provider)),
-            Action = Given(parse.GetValue(_action)),
-            Target = Given(parse.GetValue(_target)),
-            IdempotencyKey = Given(parse.GetValue(_key)),
-            Status = Given(parse.GetValue(_status)),
-            TraceId = Given(parse.GetValue(_traceId)),
+            Actor = parse.GetValue(_by),
+            Provider = parse.GetValue(_provider),
+            Action = parse.GetValue(_action),
+            Target = parse.GetValue(_target),
+            IdempotencyKey = parse.GetValue(_key),
+            Status = parse.GetValue(_status),
+            TraceId = parse.GetValue(_traceId),
         };
     }
-
-    private static string? Given(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

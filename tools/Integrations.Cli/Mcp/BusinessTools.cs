@@ -111,17 +111,8 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
         }.Where(f => !string.IsNullOrEmpty(f.Value)).ToList();
         var query = new AuditQuery
         {
-            From = from,
-            To = to,
-            Actor = Given(actor),
-            Provider = Given(provider),
-            Action = Given(action),
-            Target = Given(target),
-            IdempotencyKey = Given(idempotencyKey),
-            Status = Given(status),
-            TraceId = Given(traceId),
-            Before = cursor,
-            Limit = limit,
+            From = from, To = to, Actor = actor, Provider = provider, Action = action, Target = target,
+            IdempotencyKey = idempotencyKey, Status = status, TraceId = traceId, Before = cursor, Limit = limit,
         };
         var described = filters.Count == 0 ? "all" : string.Join(' ', filters.Select(f => $"{f.Name}={f.Value}"));
         return RunAsync<object>(server, "query_audit", async caller =>
@@ -205,8 +196,6 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
             throw new CliException(ExitCodes.Unavailable, $"The call could not be audited ({ex.Message}).");
         }
     }
-
-    private static string? Given(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static string Truncate(string value) => value.Length > 512 ? value[..512] : value;
 }
