@@ -2,6 +2,7 @@ using System.Net;
 using Integrations.ApiKeys;
 using Integrations.Receiver.Client;
 using Integrations.Worker.Client;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Integrations.AppHost;
 
@@ -36,6 +37,7 @@ public static class OperatorCommandExtensions
             Description = "Queue every dead-lettered delivery for one more attempt.",
             ConfirmationMessage = "Queue every dead letter for another attempt?",
             IconName = "ArrowRepeatAll",
+            UpdateState = WhenHealthy,
         });
 
         worker.WithCommand(BackfillDeliveries, "Recover lost deliveries", Answering("worker", async context =>
@@ -49,6 +51,7 @@ public static class OperatorCommandExtensions
         {
             Description = "Ask every configured provider (Stripe, GitHub) what it sent since the last run, and recover what was never stored.",
             IconName = "ArrowDownload",
+            UpdateState = WhenHealthy,
         });
 
         return worker.WithCommand(ReplayDelivery, "Replay a delivery", Answering("worker", async context =>
@@ -69,6 +72,7 @@ public static class OperatorCommandExtensions
         {
             Description = "Run a stored delivery's flow again; effects already done are skipped.",
             IconName = "ArrowClockwise",
+            UpdateState = WhenHealthy,
             Arguments =
             [
                 new InteractionInput { Name = "provider", Label = "Provider", InputType = InputType.Text, Required = true, Placeholder = "github" },
@@ -146,6 +150,10 @@ public static class OperatorCommandExtensions
                     : $"The {service} could not be reached: {ex.Message}");
             }
         };
+
+    /// <summary>Enabled while the service is healthy, as the dashboard's HTTP commands are.</summary>
+    private static ResourceCommandState WhenHealthy(UpdateCommandStateContext context) =>
+        context.ResourceSnapshot.HealthStatus is HealthStatus.Healthy ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
 
     /// <summary>A client of <paramref name="endpoint"/> that sends the service's admin key.</summary>
     private static async Task<HttpClient> ClientAsync(EndpointReference endpoint, IResourceBuilder<ParameterResource> key, CancellationToken cancellationToken)
