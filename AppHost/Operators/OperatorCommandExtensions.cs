@@ -1,11 +1,14 @@
-using System.Net.Http.Json;
-using System.Text.Json;
+using System.Net;
+using Integrations.ApiKeys;
+using Integrations.Receiver.Client;
+using Integrations.Worker.Client;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Integrations.AppHost;
 
 /// <summary>
 /// Operator actions as Aspire dashboard commands, calling the services' admin APIs with their keys
-/// (the same calls as the <c>integrations</c> CLI). Commands with inputs declare them as command
+/// through the same typed clients as the <c>integrations</c> CLI (<see cref="WorkerClient"/>, <see cref="ReceiverClient"/>). Commands with inputs declare them as command
 /// arguments, which the dashboard asks for in a dialog before it runs the command. A secret typed
 /// into the rotate dialog goes only into the request body: never into a result, a log or a trace.
 /// </summary>
@@ -21,62 +24,60 @@ public static class OperatorCommandExtensions
     public static IResourceBuilder<ProjectResource> WithQueueCommands(
         this IResourceBuilder<ProjectResource> worker, IResourceBuilder<ParameterResource> adminKey)
     {
+        ArgumentNullException.ThrowIfNull(worker);
         ArgumentNullException.ThrowIfNull(adminKey);
-        worker.WithHttpCommand("/api/dead-letters/redrive", "Redrive dead letters", commandName: RedriveDeadLetters, commandOptions: new HttpCommandOptions
+        var endpoint = worker.GetEndpoint("http");
+        worker.WithCommand(RedriveDeadLetters, "Redrive dead letters", Answering("worker", async context =>
         {
-            Method = HttpMethod.Post,
+            using var http = await ClientAsync(endpoint, adminKey, context.CancellationToken);
+            var result = await new WorkerClient(http).RedriveAsync(actor: Actor, cancellationToken: context.CancellationToken);
+            return CommandResults.Success($"Requeued {result.Requeued} dead letter(s).");
+        }), new CommandOptions
+        {
             Description = "Queue every dead-lettered delivery for one more attempt.",
             ConfirmationMessage = "Queue every dead letter for another attempt?",
             IconName = "ArrowRepeatAll",
-            PrepareRequest = context => AddKeyAsync(context.Request, adminKey, context.CancellationToken),
-            GetCommandResult = async context => context.Response.IsSuccessStatusCode
-                ? CommandResults.Success($"Requeued {(await context.Response.Content.ReadFromJsonAsync<JsonElement>(context.CancellationToken)).GetProperty("requeued").GetInt32()} dead letter(s).")
-                : CommandResults.Failure($"The worker answered {(int)context.Response.StatusCode}."),
+            UpdateState = WhenHealthy,
         });
 
-        worker.WithHttpCommand("/api/backfill", "Recover lost deliveries", commandName: BackfillDeliveries, commandOptions: new HttpCommandOptions
+        worker.WithCommand(BackfillDeliveries, "Recover lost deliveries", Answering("worker", async context =>
         {
-            Method = HttpMethod.Post,
+            using var http = await ClientAsync(endpoint, adminKey, context.CancellationToken);
+            var runs = await new WorkerClient(http).BackfillAllAsync(Actor, context.CancellationToken);
+            return CommandResults.Success(runs.Count == 0
+                ? "No source is configured for gap recovery."
+                : string.Join("; ", runs.Select(r => $"{r.Source}: {r.Found} found, {r.Recovered.Count} recovered")));
+        }), new CommandOptions
+        {
             Description = "Ask every configured provider (Stripe, GitHub) what it sent since the last run, and recover what was never stored.",
             IconName = "ArrowDownload",
-            PrepareRequest = context => AddKeyAsync(context.Request, adminKey, context.CancellationToken),
-            GetCommandResult = async context =>
-            {
-                if (!context.Response.IsSuccessStatusCode)
-                {
-                    return CommandResults.Failure($"The worker answered {(int)context.Response.StatusCode}: {await ProblemAsync(context.Response, context.CancellationToken)}");
-                }
-
-                var runs = await context.Response.Content.ReadFromJsonAsync<List<JsonElement>>(context.CancellationToken) ?? [];
-                return CommandResults.Success(runs.Count == 0
-                    ? "No source is configured for gap recovery."
-                    : string.Join("; ", runs.Select(r => $"{r.GetProperty("source").GetString()}: {r.GetProperty("found").GetInt32()} found, {r.GetProperty("recovered").GetArrayLength()} recovered")));
-            },
+            UpdateState = WhenHealthy,
         });
 
-        return worker.WithHttpCommand("/api/deliveries", "Replay a delivery", commandName: ReplayDelivery, commandOptions: new HttpCommandOptions
+        return worker.WithCommand(ReplayDelivery, "Replay a delivery", Answering("worker", async context =>
         {
-            Method = HttpMethod.Post,
+            using var http = await ClientAsync(endpoint, adminKey, context.CancellationToken);
+            try
+            {
+                await new WorkerClient(http).ReplayAsync(
+                    context.Arguments.GetString("provider") ?? "", context.Arguments.GetString("deliveryId") ?? "", Actor, context.CancellationToken);
+            }
+            catch (HttpRequestException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                return CommandResults.Failure("No stored delivery has that provider and id, or a worker is processing it now.");
+            }
+
+            return CommandResults.Success("Queued for replay.");
+        }), new CommandOptions
+        {
             Description = "Run a stored delivery's flow again; effects already done are skipped.",
             IconName = "ArrowClockwise",
+            UpdateState = WhenHealthy,
             Arguments =
             [
                 new InteractionInput { Name = "provider", Label = "Provider", InputType = InputType.Text, Required = true, Placeholder = "github" },
                 new InteractionInput { Name = "deliveryId", Label = "Delivery id", InputType = InputType.Text, Required = true },
             ],
-            PrepareRequest = context =>
-            {
-                var provider = Uri.EscapeDataString(context.Arguments.GetString("provider") ?? "");
-                var deliveryId = Uri.EscapeDataString(context.Arguments.GetString("deliveryId") ?? "");
-                context.Request.RequestUri = new Uri(context.Request.RequestUri!, $"/api/deliveries/{provider}/{deliveryId}/replay");
-                return AddKeyAsync(context.Request, adminKey, context.CancellationToken);
-            },
-            GetCommandResult = context => Task.FromResult(context.Response.StatusCode switch
-            {
-                System.Net.HttpStatusCode.Accepted => CommandResults.Success("Queued for replay."),
-                System.Net.HttpStatusCode.NotFound => CommandResults.Failure("No stored delivery has that provider and id, or a worker is processing it now."),
-                var status => CommandResults.Failure($"The worker answered {(int)status}."),
-            }),
         });
     }
 
@@ -87,31 +88,41 @@ public static class OperatorCommandExtensions
         ArgumentNullException.ThrowIfNull(receiver);
         ArgumentNullException.ThrowIfNull(adminKey);
         var endpoint = receiver.GetEndpoint("http");
-        return receiver.WithCommand(RotateWebhookSecret, "Rotate a webhook secret", async context =>
+        return receiver.WithCommand(RotateWebhookSecret, "Rotate a webhook secret", Answering("receiver", async context =>
         {
-            var source = Uri.EscapeDataString(context.Arguments.GetString("source") ?? "");
+            var source = context.Arguments.GetString("source") ?? "";
             var secret = context.Arguments.GetString("secret") ?? "";
             var retireOthers = context.Arguments.GetBoolean("retireOthers");
-            using var http = new HttpClient { BaseAddress = new Uri(endpoint.Url) };
-            http.DefaultRequestHeaders.Add("X-Api-Key", await adminKey.Resource.GetValueAsync(context.CancellationToken));
+            using var http = await ClientAsync(endpoint, adminKey, context.CancellationToken);
+            var secrets = new ReceiverClient(http);
 
-            var before = await http.GetFromJsonAsync<List<JsonElement>>($"/admin/sources/{source}/secrets", context.CancellationToken) ?? [];
-            using var added = await http.PostAsJsonAsync($"/admin/sources/{source}/secrets", new { secret, actor = Actor }, context.CancellationToken);
-            if (!added.IsSuccessStatusCode)
+            var before = await secrets.ListSecretsAsync(source, context.CancellationToken);
+            SecretInfo added;
+            try
             {
-                return CommandResults.Failure($"The receiver refused the secret ({(int)added.StatusCode}): {await ProblemAsync(added, context.CancellationToken)}");
+                added = await secrets.AddSecretAsync(source, new AddSecretRequest(secret, Actor), context.CancellationToken);
+            }
+            catch (HttpRequestException ex) when (ex.StatusCode is { } status)
+            {
+                return CommandResults.Failure($"The receiver refused the secret ({(int)status}): {ex.Message}");
             }
 
-            var id = (await added.Content.ReadFromJsonAsync<JsonElement>(context.CancellationToken)).GetProperty("id").GetInt64();
             var retired = 0;
-            foreach (var old in retireOthers ? before.Where(s => s.GetProperty("retiredAt").ValueKind == JsonValueKind.Null) : [])
+            foreach (var old in retireOthers ? before.Where(s => s.RetiredAt is null) : [])
             {
-                using var response = await http.DeleteAsync($"/admin/sources/{source}/secrets/{old.GetProperty("id").GetInt64()}?actor={Actor}", context.CancellationToken);
-                retired += response.IsSuccessStatusCode ? 1 : 0;
+                try
+                {
+                    await secrets.RetireSecretAsync(source, old.Id, Actor, context.CancellationToken);
+                    retired++;
+                }
+                catch (HttpRequestException ex) when (ex.StatusCode is not null)
+                {
+                    // Counted only when retired (one retired meanwhile is refused); the rest are still tried.
+                }
             }
 
-            return CommandResults.Success($"Added secret #{id}; retired {retired} other(s).");
-        }, new CommandOptions
+            return CommandResults.Success($"Added secret #{added.Id}; retired {retired} other(s).");
+        }), new CommandOptions
         {
             Description = "Add a new signing secret to a webhook source (both verify until the old one is retired).",
             IconName = "KeyReset",
@@ -124,24 +135,30 @@ public static class OperatorCommandExtensions
         });
     }
 
-    /// <summary>The worker's key, and the dashboard named as the actor its audit rows record.</summary>
-    private static async Task AddKeyAsync(HttpRequestMessage request, IResourceBuilder<ParameterResource> key, CancellationToken cancellationToken)
-    {
-        request.Headers.Add("X-Api-Key", await key.Resource.GetValueAsync(cancellationToken));
-        request.Headers.Add("X-Actor", Actor);
-    }
+    /// <summary>Runs <paramref name="run"/>; a refusal or an unreachable <paramref name="service"/> is the command's failure, with the service's reason.</summary>
+    private static Func<ExecuteCommandContext, Task<ExecuteCommandResult>> Answering(string service, Func<ExecuteCommandContext, Task<ExecuteCommandResult>> run) =>
+        async context =>
+        {
+            try
+            {
+                return await run(context);
+            }
+            catch (HttpRequestException ex)
+            {
+                return CommandResults.Failure(ex.StatusCode is { } status
+                    ? $"The {service} answered {(int)status}: {ex.Message}"
+                    : $"The {service} could not be reached: {ex.Message}");
+            }
+        };
 
-    private static async Task<string> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>Enabled while the service is healthy, as the dashboard's HTTP commands are.</summary>
+    private static ResourceCommandState WhenHealthy(UpdateCommandStateContext context) =>
+        context.ResourceSnapshot.HealthStatus is HealthStatus.Healthy ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
+
+    /// <summary>A client of <paramref name="endpoint"/> that sends the service's admin key.</summary>
+    private static async Task<HttpClient> ClientAsync(EndpointReference endpoint, IResourceBuilder<ParameterResource> key, CancellationToken cancellationToken)
     {
-        try
-        {
-            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            return problem.TryGetProperty("errors", out var errors) ? errors.ToString()
-                : problem.TryGetProperty("title", out var title) ? title.GetString() ?? "" : "";
-        }
-        catch (JsonException)
-        {
-            return response.ReasonPhrase ?? "";
-        }
+        var value = await key.Resource.GetValueAsync(cancellationToken);
+        return new HttpClient(new ApiKeyHandler(() => value) { InnerHandler = new HttpClientHandler() }) { BaseAddress = new Uri(endpoint.Url) };
     }
 }

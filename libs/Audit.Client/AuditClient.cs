@@ -80,7 +80,7 @@ public sealed class AuditClient(HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(query);
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/audit/export{query.ToQueryString()}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/audit/export{query.ToQueryString(withLimit: false)}");
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);

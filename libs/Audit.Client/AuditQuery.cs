@@ -36,7 +36,11 @@ public sealed record AuditQuery
     /// <summary>Rows per page, 1 to 1000; default 100. Ignored by export.</summary>
     public int Limit { get; init; } = 100;
 
-    public string ToQueryString()
+    /// <summary>The query parameters, starting with <c>?</c>; a filter that is null or empty is left out, so it matches everything.</summary>
+    public string ToQueryString() => ToQueryString(withLimit: true);
+
+    /// <summary>Without <paramref name="withLimit"/>, as the export asks: the server would cut an export at a limit it is sent.</summary>
+    internal string ToQueryString(bool withLimit)
     {
         var query = QueryString.Empty;
         query = Add(query, "from", From?.ToString("O", CultureInfo.InvariantCulture));
@@ -51,9 +55,9 @@ public sealed record AuditQuery
         query = Add(query, "caller", Caller);
         query = Add(query, "before", Before?.ToString(CultureInfo.InvariantCulture));
         query = Add(query, "after", After?.ToString(CultureInfo.InvariantCulture));
-        return query.Add("limit", Limit.ToString(CultureInfo.InvariantCulture)).ToUriComponent();
+        return (withLimit ? query.Add("limit", Limit.ToString(CultureInfo.InvariantCulture)) : query).ToUriComponent();
     }
 
     private static QueryString Add(QueryString query, string name, string? value) =>
-        value is null ? query : query.Add(name, value);
+        string.IsNullOrEmpty(value) ? query : query.Add(name, value);
 }

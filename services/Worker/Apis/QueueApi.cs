@@ -46,7 +46,7 @@ public static class QueueApi
         return TypedResults.Ok(await queue.ListDeadAsync(provider?.ToLowerInvariant(), limit, cancellationToken));
     }
 
-    public const string ActorHeader = "X-Actor";
+    public const string ActorHeader = WorkerClient.ActorHeader;
 
     public static async Task<Results<Ok<RedriveResult>, ValidationProblem, ProblemHttpResult>> Redrive(
         QueueAdministration queue, AuditClient audit, [FromHeader(Name = ActorHeader)] string? actor, CancellationToken cancellationToken, string? provider = null)

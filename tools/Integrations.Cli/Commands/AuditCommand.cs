@@ -20,15 +20,15 @@ public static class AuditCommand
     {
         var filters = new AuditFilters();
         // Pages run newest first, so the next page holds older rows: its cursor is the API's 'before'.
-        var before = new Option<string?>("--before") { Description = "The cursor of the next (older) page: the 'next' the previous page printed." };
+        var before = new Option<long?>("--before") { Description = "The cursor of the next (older) page: the 'next' the previous page printed." };
         var limit = new Option<int>("--limit") { Description = "Rows per page (1-1000).", DefaultValueFactory = _ => 100 };
         var query = new Command("query", "Read audit rows, newest first, one page at a time.") { before, limit };
         filters.AddTo(query);
         context.SetAction(query, async (parse, cancellationToken) =>
         {
-            using var audit = context.Client(parse, "audit");
-            var cursor = parse.GetValue(before) is { } b ? $"&before={Uri.EscapeDataString(b)}" : "";
-            var page = await ReadPageAsync(audit, $"limit={parse.GetValue(limit)}{filters.Query(parse)}{cursor}", cancellationToken);
+            using var service = context.Client(parse, "audit");
+            var page = await new AuditClient(service.Http).QueryAsync(
+                filters.Query(parse) with { Limit = parse.GetValue(limit), Before = parse.GetValue(before) }, cancellationToken);
             context.Write(parse, page, output =>
             {
                 WriteRows(output, page.Items);
@@ -52,9 +52,11 @@ public static class AuditCommand
         filters.AddTo(tail);
         context.SetAction(tail, async (parse, cancellationToken) =>
         {
-            using var audit = context.Client(parse, "audit");
+            using var service = context.Client(parse, "audit");
+            var audit = new AuditClient(service.Http);
             var json = context.IsJson(parse);
-            var page = await ReadPageAsync(audit, $"limit={parse.GetValue(lines)}{filters.Query(parse)}", cancellationToken);
+            var query = filters.Query(parse);
+            var page = await audit.QueryAsync(query with { Limit = parse.GetValue(lines) }, cancellationToken);
             var rows = page.Items.OrderBy(row => row.Id).ToList();
             WriteTailRows(context.Console.Output, rows, json, header: true);
             // New rows are read forward from the newest row shown, every page of them, so a burst of
@@ -63,14 +65,11 @@ public static class AuditCommand
             while (parse.GetValue(follow) && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(parse.GetValue(interval), cancellationToken);
-                AuditPage newer;
-                do
+                await foreach (var row in audit.QueryAllAsync(query with { Limit = 1000, After = last }, cancellationToken))
                 {
-                    newer = await ReadPageAsync(audit, $"limit=1000{filters.Query(parse)}&after={last.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
-                    WriteTailRows(context.Console.Output, newer.Items, json, header: false);
-                    last = newer.Items.Count == 0 ? last : newer.Items[^1].Id;
+                    WriteTailRows(context.Console.Output, [row], json, header: false);
+                    last = row.Id;
                 }
-                while (newer.Next is not null);
             }
 
             return ExitCodes.Success;
@@ -86,24 +85,18 @@ public static class AuditCommand
         filters.AddTo(export);
         context.SetAction(export, async (parse, cancellationToken) =>
         {
-            using var audit = context.Client(parse, "audit", timeout: Timeout.InfiniteTimeSpan);
-            var query = filters.Query(parse);
-            using var response = await audit.SendAsync(
-                new HttpRequestMessage(HttpMethod.Get, $"api/audit/export{(query.Length > 0 ? "?" + query[1..] : "")}"),
-                cancellationToken, HttpCompletionOption.ResponseHeadersRead);
+            using var service = context.Client(parse, "audit", timeout: Timeout.InfiniteTimeSpan);
+            var lines = new AuditClient(service.Http).ExportLinesAsync(filters.Query(parse), cancellationToken);
+            await using var rows = lines.GetAsyncEnumerator(cancellationToken);
+            // The first row is asked for before the file is opened, so a refused export leaves no file behind.
+            var any = await rows.MoveNextAsync();
             var file = parse.GetValue(output);
             var progress = new ProgressLine(context.Console.Error, context.Console.ErrorIsTerminal, "Exported");
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            using var reader = new StreamReader(body, Encoding.UTF8);
             await using var target = file is null ? null : new StreamWriter(file.FullName, append: false, new UTF8Encoding(false));
             var writer = target ?? context.Console.Output;
-            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            for (; any; any = await rows.MoveNextAsync())
             {
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-
+                var line = rows.Current;
                 await writer.WriteLineAsync(line);
                 progress.Advance(1, Encoding.UTF8.GetByteCount(line) + 1);
             }
@@ -120,8 +113,8 @@ public static class AuditCommand
         var verify = new Command("verify", "Check the audit log's hash chain: exit 0 if every row is intact, 1 if not.");
         context.SetAction(verify, async (parse, cancellationToken) =>
         {
-            using var audit = context.Client(parse, "audit", timeout: TimeSpan.FromMinutes(10));
-            var result = await audit.GetAsync<AuditVerification>("api/audit/verify", cancellationToken);
+            using var service = context.Client(parse, "audit", timeout: TimeSpan.FromMinutes(10));
+            var result = await new AuditClient(service.Http).VerifyAsync(cancellationToken);
             context.Write(parse, result, output => output.WriteLine(result.Ok
                 ? $"Audit log intact: {result.Checked:N0} rows checked."
                 : $"Audit log BROKEN at row {result.FirstBrokenId}: {result.Reason} ({result.Checked:N0} rows checked)."));
@@ -129,9 +122,6 @@ public static class AuditCommand
         });
         return verify;
     }
-
-    private static Task<AuditPage> ReadPageAsync(ServiceClient audit, string query, CancellationToken cancellationToken) =>
-        audit.GetAsync<AuditPage>($"api/audit?{query}", cancellationToken);
 
     private static void WriteTailRows(TextWriter output, IReadOnlyList<AuditRecord> rows, bool json, bool header)
     {

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text;
+using Integrations.Audit.Client;
 
 namespace Integrations.Cli.Commands;
 
@@ -27,28 +26,21 @@ public sealed class AuditFilters
         }
     }
 
-    /// <summary>The filters as query parameters, each <c>&amp;name=value</c>.</summary>
-    public string Query(ParseResult parse)
+    /// <summary>The filters as a query; an empty option matches everything, as an unset one does.</summary>
+    public AuditQuery Query(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        var query = new StringBuilder();
-        Add(query, "from", parse.GetValue(_from)?.ToString("O", CultureInfo.InvariantCulture));
-        Add(query, "to", parse.GetValue(_to)?.ToString("O", CultureInfo.InvariantCulture));
-        Add(query, "actor", parse.GetValue(_by));
-        Add(query, "provider", parse.GetValue(_provider));
-        Add(query, "action", parse.GetValue(_action));
-        Add(query, "target", parse.GetValue(_target));
-        Add(query, "idempotencyKey", parse.GetValue(_key));
-        Add(query, "status", parse.GetValue(_status));
-        Add(query, "traceId", parse.GetValue(_traceId));
-        return query.ToString();
-    }
-
-    private static void Add(StringBuilder query, string name, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
+        return new AuditQuery
         {
-            query.Append('&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
-        }
+            From = parse.GetValue(_from),
+            To = parse.GetValue(_to),
+            Actor = parse.GetValue(_by),
+            Provider = parse.GetValue(_provider),
+            Action = parse.GetValue(_action),
+            Target = parse.GetValue(_target),
+            IdempotencyKey = parse.GetValue(_key),
+            Status = parse.GetValue(_status),
+            TraceId = parse.GetValue(_traceId),
+        };
     }
 }

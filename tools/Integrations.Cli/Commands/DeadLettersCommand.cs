@@ -14,8 +14,8 @@ public static class DeadLettersCommand
         var list = new Command("list", "List dead letters, oldest first.") { provider, limit };
         context.SetAction(list, async (parse, cancellationToken) =>
         {
-            using var worker = context.Client(parse, "worker");
-            var dead = await worker.GetAsync<List<DeadLetter>>($"api/dead-letters?limit={parse.GetValue(limit)}{ProviderQuery(parse.GetValue(provider))}", cancellationToken);
+            using var service = context.Client(parse, "worker");
+            var dead = await new WorkerClient(service.Http).ListDeadLettersAsync(parse.GetValue(provider), parse.GetValue(limit), cancellationToken);
             context.Write(parse, dead, output => Table.Write(output, ["PROVIDER", "DELIVERY", "EVENT", "ATTEMPTS", "RECEIVED", "LAST ERROR"],
                 dead.Select(d => new[] { d.Provider, d.DeliveryId, d.EventType, d.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture), Table.Time(d.ReceivedAt), d.LastError })));
             return ExitCodes.Success;
@@ -25,15 +25,12 @@ public static class DeadLettersCommand
         var redrive = new Command("redrive", "Queue every dead letter (of one provider) for another attempt.") { redriveProvider };
         context.SetAction(redrive, async (parse, cancellationToken) =>
         {
-            using var worker = context.Client(parse, "worker");
-            var query = ProviderQuery(parse.GetValue(redriveProvider));
-            var result = await worker.PostAsync<RedriveResult>($"api/dead-letters/redrive{(query.Length > 0 ? "?" + query[1..] : "")}", null, cancellationToken);
+            using var service = context.Client(parse, "worker");
+            var result = await new WorkerClient(service.Http).RedriveAsync(parse.GetValue(redriveProvider), cancellationToken: cancellationToken);
             context.Write(parse, result, output => output.WriteLine($"Requeued {result.Requeued} dead letter(s)."));
             return ExitCodes.Success;
         });
 
         return new Command("dlq", "The dead-letter queue.") { list, redrive };
     }
-
-    private static string ProviderQuery(string? provider) => provider is null ? "" : $"&provider={Uri.EscapeDataString(provider)}";
 }

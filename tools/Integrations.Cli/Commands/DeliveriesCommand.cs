@@ -25,10 +25,8 @@ public static class DeliveriesCommand
         var list = new Command("list", "List a source's deliveries, newest first.") { provider, state, limit };
         context.SetAction(list, async (parse, cancellationToken) =>
         {
-            using var receiver = context.Client(parse, "receiver");
-            var query = $"deliveries/{Uri.EscapeDataString(parse.GetValue(provider)!)}?limit={parse.GetValue(limit)}"
-                + (parse.GetValue(state) is { } s ? $"&state={s}" : "");
-            var deliveries = await receiver.GetAsync<List<DeliveryStatus>>(query, cancellationToken);
+            using var service = context.Client(parse, "receiver");
+            var deliveries = await new ReceiverClient(service.Http).ListDeliveriesAsync(parse.GetValue(provider)!, parse.GetValue(state), parse.GetValue(limit), cancellationToken);
             context.Write(parse, deliveries, output => Table.Write(output, ["DELIVERY", "EVENT", "STATE", "ATTEMPTS", "RECEIVED", "RECOVERED", "LAST ERROR"],
                 deliveries.Select(d => new[] { d.DeliveryId, d.EventType, d.State, d.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture), Table.Time(d.ReceivedAt), d.Recovered ? "yes" : "", d.LastError })));
             return ExitCodes.Success;
@@ -43,9 +41,8 @@ public static class DeliveriesCommand
         var show = new Command("show", "Show one delivery's state.") { provider, id };
         context.SetAction(show, async (parse, cancellationToken) =>
         {
-            using var receiver = context.Client(parse, "receiver");
-            var d = await receiver.GetAsync<DeliveryStatus>(
-                $"deliveries/{Uri.EscapeDataString(parse.GetValue(provider)!)}/{Uri.EscapeDataString(parse.GetValue(id)!)}", cancellationToken);
+            using var service = context.Client(parse, "receiver");
+            var d = await new ReceiverClient(service.Http).GetDeliveryAsync(parse.GetValue(provider)!, parse.GetValue(id)!, cancellationToken);
             context.Write(parse, d, output =>
             {
                 output.WriteLine($"delivery   {d.Provider}/{d.DeliveryId}");
@@ -73,16 +70,16 @@ public static class DeliveriesCommand
         var replay = new Command("replay", "Run a stored delivery's flow again; effects already done are skipped.") { provider, id, dryRun };
         context.SetAction(replay, async (parse, cancellationToken) =>
         {
-            using var worker = context.Client(parse, "worker");
-            var path = $"api/deliveries/{Uri.EscapeDataString(parse.GetValue(provider)!)}/{Uri.EscapeDataString(parse.GetValue(id)!)}/replay";
+            using var service = context.Client(parse, "worker");
+            var worker = new WorkerClient(service.Http);
             if (parse.GetValue(dryRun))
             {
-                var preview = await worker.GetAsync<ReplayPreview>(path + "-preview", cancellationToken);
+                var preview = await worker.PreviewReplayAsync(parse.GetValue(provider)!, parse.GetValue(id)!, cancellationToken);
                 context.Write(parse, preview, output => WritePreview(output, preview));
                 return ExitCodes.Success;
             }
 
-            using var response = await worker.SendAsync(new HttpRequestMessage(HttpMethod.Post, path), cancellationToken);
+            await worker.ReplayAsync(parse.GetValue(provider)!, parse.GetValue(id)!, cancellationToken: cancellationToken);
             var result = new { provider = parse.GetValue(provider), deliveryId = parse.GetValue(id), queued = true };
             context.Write(parse, result, output => output.WriteLine($"Queued {result.provider}/{result.deliveryId} for replay."));
             return ExitCodes.Success;
@@ -119,10 +116,8 @@ public static class DeliveriesCommand
         var backfill = new Command("backfill", "Ask the provider what it sent, and recover the deliveries that were never stored.") { source, since };
         context.SetAction(backfill, async (parse, cancellationToken) =>
         {
-            using var worker = context.Client(parse, "worker");
-            var path = $"api/backfill/{Uri.EscapeDataString(parse.GetValue(source)!)}"
-                + (parse.GetValue(since) is { } s ? $"?since={Uri.EscapeDataString(s)}" : "");
-            var result = await worker.PostAsync<BackfillResult>(path, null, cancellationToken);
+            using var service = context.Client(parse, "worker");
+            var result = await new WorkerClient(service.Http).BackfillAsync(parse.GetValue(source)!, parse.GetValue(since), cancellationToken: cancellationToken);
             context.Write(parse, result, output =>
             {
                 output.WriteLine($"{result.Source}: the provider reported {result.Found} deliver{(result.Found == 1 ? "y" : "ies")} since {Table.Time(result.Since)}; "

@@ -15,8 +15,8 @@ public static class NotifyCommand
         var slack = new Command("slack", "Post a message to a Slack channel (audited, at most once per idempotency key).") { channel, text, key };
         context.SetAction(slack, async (parse, cancellationToken) =>
         {
-            using var worker = context.Client(parse, "worker");
-            var result = await worker.PostAsync<ActionResult>("api/actions/send-message",
+            using var service = context.Client(parse, "worker");
+            var result = await new WorkerClient(service.Http).SendMessageAsync(
                 new SendMessageRequest(parse.GetValue(channel), parse.GetValue(text), context.Actor(parse), parse.GetValue(key)), cancellationToken);
             context.Write(parse, result, output => output.WriteLine(result.Status == "skipped"
                 ? $"Already posted under {result.IdempotencyKey} (ts {result.Outcome}); nothing sent again."

@@ -32,18 +32,18 @@ public static class SecretsCommand
             }
 
             var secret = fromStdin ? ReadSecret(context.Console.Input) : Generate(parse.GetValue(format)!);
-            var name = Uri.EscapeDataString(parse.GetValue(source)!);
+            var name = parse.GetValue(source)!;
             var actor = context.Actor(parse);
-            using var receiver = context.Client(parse, "receiver");
-            var before = await receiver.GetAsync<List<SecretInfo>>($"admin/sources/{name}/secrets", cancellationToken);
-            var added = await receiver.PostAsync<SecretInfo>($"admin/sources/{name}/secrets", new AddSecretRequest(secret, actor), cancellationToken);
+            using var service = context.Client(parse, "receiver");
+            var receiver = new ReceiverClient(service.Http);
+            var before = await receiver.ListSecretsAsync(name, cancellationToken);
+            var added = await receiver.AddSecretAsync(name, new AddSecretRequest(secret, actor), cancellationToken);
             var retired = new List<long>();
             if (parse.GetValue(retireOld))
             {
                 foreach (var old in before.Where(s => s.RetiredAt is null && s.Id != added.Id))
                 {
-                    using var response = await receiver.SendAsync(
-                        new HttpRequestMessage(HttpMethod.Delete, $"admin/sources/{name}/secrets/{old.Id}?actor={Uri.EscapeDataString(actor)}"), cancellationToken);
+                    await receiver.RetireSecretAsync(name, old.Id, actor, cancellationToken);
                     retired.Add(old.Id);
                 }
             }

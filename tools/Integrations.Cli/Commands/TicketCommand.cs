@@ -17,8 +17,8 @@ public static class TicketCommand
         var create = new Command("create", "Open an issue (audited, at most once per idempotency key).") { repository, title, body, labels, key };
         context.SetAction(create, async (parse, cancellationToken) =>
         {
-            using var worker = context.Client(parse, "worker");
-            var result = await worker.PostAsync<ActionResult>("api/actions/create-ticket",
+            using var service = context.Client(parse, "worker");
+            var result = await new WorkerClient(service.Http).CreateTicketAsync(
                 new CreateTicketRequest(parse.GetValue(repository), parse.GetValue(title), context.Actor(parse), parse.GetValue(body) ?? "", parse.GetValue(labels) ?? [], parse.GetValue(key)),
                 cancellationToken);
             context.Write(parse, result, output => output.WriteLine(result.Status == "skipped"

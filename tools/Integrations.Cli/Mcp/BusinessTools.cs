@@ -1,7 +1,6 @@
 using Integrations.Worker.Client;
 using System.ComponentModel;
-using System.Text;
-using System.Text.Json;
+using System.Globalization;
 using Integrations.Audit.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,7 +30,7 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
         CancellationToken cancellationToken = default)
     {
         permissions.Value.Demand("send_message", "channel", permissions.Value.AllowedChannels, channel);
-        return RunAsync(server, "send_message", actor => services.Worker.PostAsync<ActionResult>("api/actions/send-message",
+        return RunAsync(server, "send_message", actor => services.Worker.SendMessageAsync(
             new SendMessageRequest(channel, text, actor, idempotencyKey), cancellationToken));
     }
 
@@ -47,7 +46,7 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
         CancellationToken cancellationToken = default)
     {
         permissions.Value.Demand("create_ticket", "repository", permissions.Value.AllowedRepositories, repository);
-        return RunAsync(server, "create_ticket", actor => services.Worker.PostAsync<ActionResult>("api/actions/create-ticket",
+        return RunAsync(server, "create_ticket", actor => services.Worker.CreateTicketAsync(
             new CreateTicketRequest(repository, title, actor, body ?? "", labels ?? [], idempotencyKey), cancellationToken));
     }
 
@@ -68,7 +67,7 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
         CancellationToken cancellationToken = default)
     {
         permissions.Value.Demand("record_payment_event", "provider", permissions.Value.AllowedProviders, "stripe");
-        return RunAsync(server, "record_payment_event", actor => services.Worker.PostAsync<ActionResult>("api/actions/record-payment-event",
+        return RunAsync(server, "record_payment_event", actor => services.Worker.RecordPaymentEventAsync(
             new RecordPaymentEventRequest(eventId, customerId, actor, eventCreated, email, name, plan, amount, currency, livemode, idempotencyKey), cancellationToken));
     }
 
@@ -95,23 +94,30 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
             throw new McpException($"limit must be between 1 and {MaxAuditRows}.");
         }
 
+        long? cursor = null;
+        if (!string.IsNullOrEmpty(before))
+        {
+            cursor = long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+                ? parsed
+                : throw new McpException("before must be the next of a previous page.");
+        }
+
         var filters = new List<(string Name, string? Value)>
         {
-            ("from", from?.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
-            ("to", to?.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
+            ("from", from?.ToString("O", CultureInfo.InvariantCulture)),
+            ("to", to?.ToString("O", CultureInfo.InvariantCulture)),
             ("actor", actor), ("provider", provider), ("action", action), ("target", target),
             ("idempotencyKey", idempotencyKey), ("status", status), ("traceId", traceId),
         }.Where(f => !string.IsNullOrEmpty(f.Value)).ToList();
-        var query = new StringBuilder($"api/audit?limit={limit}");
-        foreach (var (filterName, value) in filters.Append(("before", before)).Where(f => !string.IsNullOrEmpty(f.Item2)))
+        var query = new AuditQuery
         {
-            query.Append('&').Append(filterName).Append('=').Append(Uri.EscapeDataString(value!));
-        }
-
+            From = from, To = to, Actor = actor, Provider = provider, Action = action, Target = target,
+            IdempotencyKey = idempotencyKey, Status = status, TraceId = traceId, Before = cursor, Limit = limit,
+        };
         var described = filters.Count == 0 ? "all" : string.Join(' ', filters.Select(f => $"{f.Name}={f.Value}"));
         return RunAsync<object>(server, "query_audit", async caller =>
         {
-            var page = await services.Audit.GetAsync<AuditPage>(query.ToString(), cancellationToken);
+            var page = await services.Audit.QueryAsync(query, cancellationToken);
             await WriteAuditAsync(new AuditEntry(caller, "audit", "QueryAudit", Truncate(described), null, AuditStatus.Succeeded), cancellationToken);
             return page;
         });
@@ -132,9 +138,7 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
             try
             {
                 // The worker audits the replay it performs, naming this client as the actor.
-                using var request = new HttpRequestMessage(HttpMethod.Post, $"api/deliveries/{Uri.EscapeDataString(provider)}/{Uri.EscapeDataString(deliveryId)}/replay");
-                request.Headers.Add("X-Actor", caller);
-                using var response = await services.Worker.SendAsync(request, cancellationToken);
+                await services.Worker.ReplayAsync(provider, deliveryId, caller, cancellationToken);
             }
             catch (CliException)
             {
@@ -157,8 +161,7 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
         permissions.Value.Demand("preview_replay", "provider", permissions.Value.AllowedProviders, provider);
         return RunAsync(server, "preview_replay", async caller =>
         {
-            var preview = await services.Worker.GetAsync<ReplayPreview>(
-                $"api/deliveries/{Uri.EscapeDataString(provider)}/{Uri.EscapeDataString(deliveryId)}/replay-preview", cancellationToken);
+            var preview = await services.Worker.PreviewReplayAsync(provider, deliveryId, cancellationToken);
             // An agent's reads are audited here, as query_audit is; the worker does not audit a preview.
             await WriteAuditAsync(new AuditEntry(caller, provider, "PreviewReplay", Truncate($"delivery/{provider}/{deliveryId}"), null, AuditStatus.Succeeded), cancellationToken);
             return preview;
@@ -186,11 +189,11 @@ public sealed class BusinessTools(McpServices services, IOptions<McpPermissions>
     {
         try
         {
-            await services.AuditWriter.WriteAsync(entry, cancellationToken);
+            await services.Audit.WriteAsync(entry, cancellationToken);
         }
-        catch (HttpRequestException ex)
+        catch (CliException ex)
         {
-            throw new CliException(ExitCodes.Unavailable, $"The call could not be audited ({ex.StatusCode?.ToString() ?? ex.Message}).");
+            throw new CliException(ExitCodes.Unavailable, $"The call could not be audited ({ex.Message}).");
         }
     }
 
