@@ -1,7 +1,7 @@
 -- wrk script: signed GitHub deliveries, each with a unique X-GitHub-Delivery; the event is
 -- BENCH_EVENT (default ping: stored, no flow runs; push: stored and summarised in Slack).
 -- GitHub's signature covers the body only, so one body and one signature (computed by
--- receiver.sh and passed in BENCH_SIGNATURE) serve every request; the delivery id makes each
+-- Bench.Kit, passed in BENCH_BODY and BENCH_SIGNATURE) serve every request; the delivery id makes each
 -- request a new delivery that the receiver must verify, dedup-check and durably store.
 local threads = {}
 local counter = 0

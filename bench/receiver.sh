@@ -17,33 +17,15 @@ WORKER_PORT="${BENCH_WORKER_PORT:-55081}"
 bash scripts/prerequisites.sh
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "install wrk" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/integrations-bench-XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+source bench/lib.sh
 
 dotnet build services/Migrator -c Release -v quiet --nologo >/dev/null
 dotnet build services/Receiver -c Release -v quiet --nologo >/dev/null
 dotnet build services/Worker -c Release -v quiet --nologo >/dev/null
 dotnet build bench/LoadGen -c Release -v quiet --nologo >/dev/null
 
-password=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-PG_PORT=$PG_PORT PG_DATA_DIR="$work/pg" PG_PASSWORD="$password" bash AppHost/Infrastructure/postgres-local.sh >"$work/pg.log" 2>&1 &
-pids+=($!)
-export PGPASSWORD="$password"
-for _ in $(seq 1 60); do psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -c 'select 1' >/dev/null 2>&1 && break; sleep 0.5; done
-psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -q -c 'CREATE DATABASE integrationsdb' -c 'CREATE DATABASE auditdb'
-
-base="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$password"
-export ConnectionStrings__integrationsdb="$base;Database=integrationsdb" ConnectionStrings__auditdb="$base;Database=auditdb"
-# The migrator creates each service's login role with these passwords; each service logs in as its own
-# role, as under the AppHost (docs/architecture.md, "Database roles").
-for role in integrations_receiver integrations_worker integrations_broker audit_service; do
-  export "ServiceRoles__${role}__Password=$password-$role"
-done
-login() { echo "Host=127.0.0.1;Port=$PG_PORT;Username=$1;Password=$password-$1;Database=$2"; }
-secret="bench-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+start_postgres "$PG_PORT"
+secret="bench-$(random_hex 8)"
 export GITHUB_WEBHOOK_SECRET="$secret" STRIPE_WEBHOOK_SECRET="whsec_bench" SLACK_SIGNING_SECRET="bench" SLACK_BOT_TOKEN="xoxb-bench" GITHUB_TOKEN="bench" STRIPE_SECRET_KEY="sk_test_bench"
 # The worker validates its provider and gate settings at start; the ping deliveries used here reach neither.
 export Receiver__AdminApiKey="bench-admin-$secret" Worker__AdminApiKey="bench-admin-$secret" Gate__ApiKey="bench-gate-$secret" Audit__ApiKey="bench-audit-$secret" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
@@ -55,8 +37,9 @@ receiver=$!
 pids+=($receiver)
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$RECEIVER_PORT/health" >/dev/null && break; sleep 0.5; done
 
-export BENCH_BODY='{"zen":"Design for failure.","hook_id":1,"repository":{"full_name":"acme/bench"}}'
-export BENCH_SIGNATURE="sha256=$(printf '%s' "$BENCH_BODY" | openssl dgst -sha256 -hmac "$secret" | sed 's/^.* //')"
+# wrk sends LoadGen's ping body with its signature (bench/github-ping.lua).
+{ read -r BENCH_BODY; read -r BENCH_SIGNATURE; } < <(dotnet bench/LoadGen/bin/Release/net10.0/LoadGen.dll --wrk "$secret")
+export BENCH_BODY BENCH_SIGNATURE
 url="http://127.0.0.1:$RECEIVER_PORT"
 
 echo "== warm-up (5 s)"
