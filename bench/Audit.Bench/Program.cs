@@ -13,6 +13,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Integrations.Bench.Kit;
 
 var options = args.Chunk(2).ToDictionary(pair => pair[0].TrimStart('-'), pair => pair[1]);
 string Option(string name, string fallback) => options.GetValueOrDefault(name, fallback);
@@ -60,36 +61,19 @@ async Task<long> PostAsync(string path, byte[] body, int rows)
     return rows;
 }
 
-async Task<(long Rows, TimeSpan Elapsed)> ClosedLoopAsync(int concurrency, TimeSpan length, Func<Task<long>> send)
-{
-    var stopwatch = Stopwatch.StartNew();
-    var deadline = stopwatch.Elapsed + length;
-    var totals = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-    {
-        long rows = 0;
-        while (stopwatch.Elapsed < deadline)
-        {
-            rows += await send();
-        }
-
-        return rows;
-    }));
-    return (totals.Sum(), stopwatch.Elapsed);
-}
-
 void Report(string scenario, long rows, TimeSpan elapsed) =>
     Console.WriteLine($"| {scenario} | {rows:N0} | {elapsed.TotalSeconds:F1} | {rows / elapsed.TotalSeconds:N0} |");
 
 // Warm-up: JIT and dynamic PGO, connection pools, the service's writer.
-await ClosedLoopAsync(writers, warmup * 0.7, () => PostAsync("api/audit/batch", batchBody, batchSize));
-await ClosedLoopAsync(singleWriters, warmup * 0.3, () => PostAsync("api/audit", singleBody, 1));
+await ClosedLoop.RunAsync(writers, warmup * 0.7, () => PostAsync("api/audit/batch", batchBody, batchSize));
+await ClosedLoop.RunAsync(singleWriters, warmup * 0.3, () => PostAsync("api/audit", singleBody, 1));
 
 Console.WriteLine("| scenario | rows | seconds | rows/s |");
 Console.WriteLine("|---|---:|---:|---:|");
-var (batchRows, batchElapsed) = await ClosedLoopAsync(writers, duration, () => PostAsync("api/audit/batch", batchBody, batchSize));
-Report($"write, POST api/audit/batch ({batchSize} rows/request), {writers} concurrent writers", batchRows, batchElapsed);
-var (singleRows, singleElapsed) = await ClosedLoopAsync(singleWriters, duration, () => PostAsync("api/audit", singleBody, 1));
-Report($"write, POST api/audit (1 row/request), {singleWriters} concurrent writers", singleRows, singleElapsed);
+var batched = await ClosedLoop.RunAsync(writers, duration, () => PostAsync("api/audit/batch", batchBody, batchSize));
+Report($"write, POST api/audit/batch ({batchSize} rows/request), {writers} concurrent writers", batched.Units, batched.Elapsed);
+var single = await ClosedLoop.RunAsync(singleWriters, duration, () => PostAsync("api/audit", singleBody, 1));
+Report($"write, POST api/audit (1 row/request), {singleWriters} concurrent writers", single.Units, single.Elapsed);
 if (!withExport)
 {
     return;

@@ -1,79 +1,43 @@
-using System.Diagnostics;
+using Integrations.Bench.Kit;
 
 namespace Integrations.Gate.Bench;
 
 /// <summary>
-/// Two ways to drive load. Closed loop: N workers each send the next request as soon as the last
-/// answers (measures capacity). Open loop at a constant rate: a dispatcher releases every request
-/// that is due each millisecond without waiting for earlier answers, so a slow answer cannot hold
-/// back later sends (no coordinated omission); latency is measured from each request's send.
+/// The two ways the gate is driven, both from Bench.Kit, each after a warm-up that is not counted.
+/// Closed loop: N callers each send the next request as soon as the last answers (capacity). Open
+/// loop at a constant rate: requests go out when due without waiting for earlier answers, so a slow
+/// answer cannot hold back later sends; latency is reported from each request's send.
 /// </summary>
 internal static class LoadPatterns
 {
-    public static async Task<LatencySummary> ClosedLoopAsync(
+    public static async Task<ScenarioResult> ClosedLoopAsync(
         Func<Task> send, int concurrency, TimeSpan warmUp, TimeSpan duration, int decisionsPerRequest)
     {
-        await RunClosedAsync(send, concurrency, warmUp, recorder: null);
-        var recorder = new LatencyRecorder(50_000_000 / Math.Max(1, decisionsPerRequest));
-        var stopwatch = Stopwatch.StartNew();
-        await RunClosedAsync(send, concurrency, duration, recorder);
-        return recorder.Summarize(stopwatch.Elapsed, decisionsPerRequest);
-    }
-
-    public static async Task<LatencySummary> ConstantRateAsync(Func<Task> send, int rate, TimeSpan warmUp, TimeSpan duration)
-    {
-        await RunOpenAsync(send, rate, warmUp, recorder: null);
-        var recorder = new LatencyRecorder((int)(rate * duration.TotalSeconds) + rate);
-        var stopwatch = Stopwatch.StartNew();
-        await RunOpenAsync(send, rate, duration, recorder);
-        return recorder.Summarize(stopwatch.Elapsed, 1);
-    }
-
-    private static async Task RunClosedAsync(Func<Task> send, int concurrency, TimeSpan duration, LatencyRecorder? recorder)
-    {
-        var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var workers = Enumerable.Range(0, concurrency).Select(async _ =>
-        {
-            while (Stopwatch.GetTimestamp() < end)
-            {
-                await TimedAsync(send, recorder);
-            }
-        });
-        await Task.WhenAll(workers);
-    }
-
-    private static async Task RunOpenAsync(Func<Task> send, int rate, TimeSpan duration, LatencyRecorder? recorder)
-    {
-        var start = Stopwatch.GetTimestamp();
-        var total = (long)(rate * duration.TotalSeconds);
-        var inFlight = new List<Task>((int)total);
-        long sent = 0;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
-        while (sent < total)
-        {
-            var due = Math.Min(total, (long)((Stopwatch.GetTimestamp() - start) * (double)rate / Stopwatch.Frequency) + 1);
-            for (; sent < due; sent++)
-            {
-                inFlight.Add(TimedAsync(send, recorder));
-            }
-
-            await timer.WaitForNextTickAsync();
-        }
-
-        await Task.WhenAll(inFlight);
-    }
-
-    private static async Task TimedAsync(Func<Task> send, LatencyRecorder? recorder)
-    {
-        var started = Stopwatch.GetTimestamp();
-        try
+        async Task<long> Decide()
         {
             await send();
-            recorder?.Record(started);
+            return decisionsPerRequest;
         }
-        catch (HttpRequestException ex)
-        {
-            recorder?.Fail(ex);
-        }
+
+        await ClosedLoop.RunAsync(concurrency, warmUp, Decide);
+        var run = await ClosedLoop.RunAsync(concurrency, duration, Decide);
+        return new ScenarioResult(run.UnitsPerSecond, run.Latency, run.Failures);
     }
+
+    public static async Task<ScenarioResult> ConstantRateAsync(Func<Task> send, int rate, TimeSpan warmUp, TimeSpan duration)
+    {
+        async Task<int> Decide(int index)
+        {
+            await send();
+            return Ok;
+        }
+
+        await OpenLoop.RunAsync(rate, warmUp, Decide);
+        var run = await OpenLoop.RunAsync(rate, duration, Decide);
+        var answered = run.Answered(Ok).ToList();
+        return new ScenarioResult(answered.Count / run.Elapsed.TotalSeconds, LatencySummary.Of(answered.Select(run.FromSendMilliseconds)), run.Failures);
+    }
+
+    /// <summary>The status a send that did not throw stands for: the gate answered with a success.</summary>
+    private const int Ok = 200;
 }

@@ -66,7 +66,7 @@ var batchConcurrency = Math.Max(1, settings.Concurrency / 4);
 // of load on two cores (docs/benchmarks.md, "Audit", shows the same settling in the audit service).
 await LoadPatterns.ClosedLoopAsync(SendRaw, settings.Concurrency, TimeSpan.Zero, settings.WarmUp / 2, 1);
 await LoadPatterns.ClosedLoopAsync(SendClient, settings.Concurrency, TimeSpan.Zero, settings.WarmUp / 2, 1);
-var results = new List<(string Scenario, LatencySummary Summary)>
+var results = new List<(string Scenario, ScenarioResult Result)>
 {
     ($"HTTP API, 1 decision/request, closed loop, {settings.Concurrency} concurrent",
         await LoadPatterns.ClosedLoopAsync(SendRaw, settings.Concurrency, warmUp, settings.Duration, 1)),
@@ -87,10 +87,10 @@ Console.WriteLine($"Gate benchmark: {Environment.ProcessorCount} cores, {setting
 Console.WriteLine();
 Console.WriteLine("| scenario | decisions/s | p50 ms (per request) | p99 ms (per request) | max ms | failed requests |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-foreach (var (scenario, summary) in results)
+foreach (var (scenario, result) in results)
 {
     Console.WriteLine(string.Create(invariant,
-        $"| {scenario} | {summary.DecisionsPerSecond:N0} | {summary.P50Milliseconds:0.00} | {summary.P99Milliseconds:0.00} | {summary.MaxMilliseconds:0.0} | {summary.Failures} |"));
+        $"| {scenario} | {result.DecisionsPerSecond:N0} | {result.Latency.P50:0.00} | {result.Latency.P99:0.00} | {result.Latency.Max:0.0} | {result.Failures} |"));
 }
 
 static HttpClient NewHttpClient(Uri baseAddress, string apiKey)

@@ -14,9 +14,6 @@ namespace Integrations.Stack.Bench;
 /// </summary>
 internal sealed class BenchStack : IAsyncDisposable
 {
-    /// <summary>Every long-running resource whose memory is measured: the services, then Redis and PostgreSQL.</summary>
-    public static readonly string[] Resources = ["receiver", "gate", "worker", "broker", "audit", "sandbox", "cache", "pg"];
-
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(5);
 
     private readonly DirectoryInfo _data;
@@ -37,6 +34,15 @@ internal sealed class BenchStack : IAsyncDisposable
     public IReadOnlyList<string> Overrides { get; }
 
     public string DataDirectory => _data.FullName;
+
+    /// <summary>
+    /// Every long-running resource of the AppHost's model, whose memory and CPU are measured: the
+    /// services, then Redis and PostgreSQL (see <see cref="LongRunning"/>).
+    /// </summary>
+    public IReadOnlyList<string> Resources { get; private set; } = [];
+
+    /// <summary>The assembly name of every project in the model, the migrator included: how CPU usage tells a service's process.</summary>
+    public IReadOnlyList<string> ServiceAssemblies { get; private set; } = [];
 
     /// <summary>Starts the AppHost and waits until every resource in <see cref="Resources"/> is healthy.</summary>
     public static async Task<BenchStack> StartAsync(int slackMessagesPerSecond, CancellationToken cancellationToken)
@@ -82,12 +88,16 @@ internal sealed class BenchStack : IAsyncDisposable
                 ],
                 (options, _) => options.DisableDashboard = false,
                 timeout.Token);
+            stack.Resources = LongRunning(builder.Resources);
+            stack.ServiceAssemblies = [.. builder.Resources.OfType<ProjectResource>().Select(p => Path.GetFileNameWithoutExtension(p.GetProjectMetadata().ProjectPath))];
             // Resource logs reach this console from Warning up; the health checks' failures while
             // PostgreSQL starts, and PostgreSQL's own log lines (it writes them to stderr), are noise.
-            builder.Services.AddLogging(logging => logging
-                .SetMinimumLevel(LogLevel.Warning)
-                .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
-                .AddFilter("AppHost.Resources.pg", LogLevel.None));
+            var postgres = builder.Resources.OfType<LocalPostgresServerResource>().Select(pg => $"AppHost.Resources.{pg.Name}").ToList();
+            builder.Services.AddLogging(logging =>
+            {
+                logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
+                postgres.ForEach(category => logging.AddFilter(category, LogLevel.None));
+            });
             foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
             {
                 var service = builder.CreateResourceBuilder(project);
@@ -99,7 +109,7 @@ internal sealed class BenchStack : IAsyncDisposable
 
             stack._app = await builder.BuildAsync(timeout.Token);
             await stack._app.StartAsync(timeout.Token);
-            foreach (var resource in Resources)
+            foreach (var resource in stack.Resources)
             {
                 await stack._app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
             }
@@ -112,6 +122,27 @@ internal sealed class BenchStack : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// The resources that keep running, in the model's order with the projects first: every project,
+    /// executable and container, less those another resource waits on with <c>WaitForCompletion</c>
+    /// (they run once and exit, as the migrator does). Parameters and databases have no process.
+    /// </summary>
+    private static string[] LongRunning(IResourceCollection model)
+    {
+        var runToCompletion = model
+            .SelectMany(resource => resource.Annotations.OfType<WaitAnnotation>())
+            .Where(wait => wait.WaitType == WaitType.WaitForCompletion)
+            .Select(wait => wait.Resource.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        var running = model
+            .Where(resource => (resource is ProjectResource or ExecutableResource or ContainerResource) && !runToCompletion.Contains(resource.Name))
+            .ToList();
+        return [.. running.OfType<ProjectResource>().Concat(running.Where(resource => resource is not ProjectResource)).Select(resource => resource.Name)];
+    }
+
+    /// <summary>CPU seconds of every process on the machine now, grouped as <see cref="CpuUsage"/> groups them.</summary>
+    public Dictionary<string, double> CpuSnapshot() => CpuUsage.Snapshot(ProcessIds(), ServiceAssemblies);
 
     public Uri Endpoint(string resource) => App.GetEndpoint(resource, "http");
 

@@ -14,7 +14,8 @@ internal static class CpuUsage
     private static readonly double s_ticksPerSecond = 100.0; // USER_HZ; 100 on Linux x86_64 and arm64
 
     /// <param name="resources">The process ids Aspire reports for the stack's resources.</param>
-    public static Dictionary<string, double> Snapshot(IEnumerable<int> resources)
+    /// <param name="services">The services' assembly names, as the AppHost's model has them.</param>
+    public static Dictionary<string, double> Snapshot(IEnumerable<int> resources, IReadOnlyCollection<string> services)
     {
         // pid -> (parent, CPU seconds, command line), read in one pass; then each process is grouped.
         // Only this stack's processes count as the stack: those this benchmark started (it hosts the
@@ -48,7 +49,7 @@ internal static class CpuUsage
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (pid, process) in processes)
         {
-            var group = Under(pid, roots, processes) ? Group(pid, process.CommandLine) : OutsideTheStack;
+            var group = Under(pid, roots, processes) ? Group(pid, process.CommandLine, services) : OutsideTheStack;
             seconds[group] = seconds.GetValueOrDefault(group) + process.Seconds;
         }
 
@@ -92,14 +93,14 @@ internal static class CpuUsage
     public static Dictionary<string, double> Difference(Dictionary<string, double> before, Dictionary<string, double> after) =>
         after.ToDictionary(e => e.Key, e => e.Value - before.GetValueOrDefault(e.Key), StringComparer.Ordinal);
 
-    private static string Group(int pid, string commandLine)
+    private static string Group(int pid, string commandLine, IReadOnlyCollection<string> services)
     {
         if (pid == Environment.ProcessId)
         {
             return "bench + AppHost";
         }
 
-        foreach (var service in (string[])["Receiver", "Worker", "Gate", "Audit", "TokenBroker", "Sandbox", "Migrator"])
+        foreach (var service in services)
         {
             if (commandLine.Contains($"/bin/Release/net10.0/{service} ", StringComparison.Ordinal)
                 || commandLine.Contains($"/bin/Release/net10.0/{service}.dll", StringComparison.Ordinal))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Integrations.Bench.Kit;
 
 namespace Integrations.Stack.Bench;
 
@@ -48,14 +49,14 @@ internal static class EndToEndReport
         return found.Count == accepted.Count;
     }
 
+    /// <summary>The first seconds of load still pay for JIT, tiered compilation and growing pools; the steady-state line leaves them out.</summary>
+    private static readonly TimeSpan SteadyAfter = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Where the time goes: 202 → the <c>started</c> row (queue wait, claim, gate <c>begin</c>, the
     /// rate-limit decision, the audit write) and <c>started</c> → <c>succeeded</c> (the Slack call,
     /// gate <c>complete</c>, the audit write).
     /// </summary>
-    /// <summary>The first seconds of load still pay for JIT, tiered compilation and growing pools; the steady-state line leaves them out.</summary>
-    private static readonly TimeSpan SteadyAfter = TimeSpan.FromSeconds(10);
-
     public static void PrintStages(LoadResult load, Dictionary<string, DateTimeOffset> started, Dictionary<string, DateTimeOffset> succeeded)
     {
         var both = load.AcceptedIndexes().Where(i => started.ContainsKey(load.DeliveryId(i)) && succeeded.ContainsKey(load.DeliveryId(i))).ToList();

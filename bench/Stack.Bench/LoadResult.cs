@@ -1,73 +1,39 @@
-using System.Diagnostics;
+using Integrations.Bench.Kit;
 
 namespace Integrations.Stack.Bench;
 
 /// <summary>
-/// Per delivery of one load run: the HTTP status (0 = not sent, -1 = no answer), the latency of
-/// the answer from the delivery's due time, and the UTC wall-clock time the answer arrived.
+/// One load run of push deliveries, ids <c>&lt;run&gt;-&lt;n&gt;</c>: per delivery the HTTP status,
+/// the latency of the answer from the delivery's due time, and the UTC wall-clock time it arrived.
 /// </summary>
-internal sealed class LoadResult(string run, int rate, int capacity)
+internal sealed class LoadResult(string run, OpenLoopRun requests)
 {
-    private readonly int[] _statuses = new int[capacity];
-    private readonly double[] _answerMilliseconds = new double[capacity];
-    private readonly long[] _answeredTimestamps = new long[capacity];
-    private DateTimeOffset _startedAt;
-    private long _failures;
+    private const int Accepted202 = 202;
 
     public string Run => run;
 
-    public int Rate => rate;
+    public int Rate => requests.Rate;
 
-    public long StartTimestamp { get; private set; }
-
-    public int Sent { get; private set; }
+    public int Sent => requests.Sent;
 
     /// <summary>From the first due time until the generator released the last delivery.</summary>
-    public TimeSpan SendingTime { get; private set; }
+    public TimeSpan SendingTime => requests.SendingTime;
 
-    public DateTimeOffset StartedAt => _startedAt;
+    public DateTimeOffset StartedAt => requests.StartedAt;
 
-    public string DeliveryId(int index) => $"{run}-{index}";
+    public static string DeliveryId(string run, int index) => $"{run}-{index}";
 
-    public void Start()
-    {
-        // One anchor turns monotonic Stopwatch timestamps into UTC wall-clock times.
-        _startedAt = DateTimeOffset.UtcNow;
-        StartTimestamp = Stopwatch.GetTimestamp();
-    }
+    public string DeliveryId(int index) => DeliveryId(run, index);
 
-    public void Finish(int sent)
-    {
-        Sent = sent;
-        SendingTime = Stopwatch.GetElapsedTime(StartTimestamp);
-    }
+    public IEnumerable<int> AcceptedIndexes() => requests.Answered(Accepted202);
 
-    public void Answered(int index, int status, long answeredTimestamp, long dueTimestamp)
-    {
-        _statuses[index] = status;
-        _answeredTimestamps[index] = answeredTimestamp;
-        _answerMilliseconds[index] = Stopwatch.GetElapsedTime(dueTimestamp, answeredTimestamp).TotalMilliseconds;
-    }
+    public int Accepted => requests.Count(Accepted202);
 
-    public void Failed(int index, Exception exception, long answeredTimestamp, long dueTimestamp)
-    {
-        if (Interlocked.Increment(ref _failures) == 1)
-        {
-            Console.Error.WriteLine($"First failed delivery: {exception.Message}");
-        }
-
-        Answered(index, -1, answeredTimestamp, dueTimestamp);
-    }
-
-    public IEnumerable<int> AcceptedIndexes() => Enumerable.Range(0, Sent).Where(i => _statuses[i] == 202);
-
-    public int Accepted => AcceptedIndexes().Count();
-
-    public DateTimeOffset AcceptedAt(int index) => _startedAt + Stopwatch.GetElapsedTime(StartTimestamp, _answeredTimestamps[index]);
+    public DateTimeOffset AcceptedAt(int index) => requests.AnsweredAt(index);
 
     /// <summary>Answers other than 202, by status (-1 = no answer: connection error or timeout).</summary>
     public IReadOnlyDictionary<int, int> OtherAnswers() =>
-        Enumerable.Range(0, Sent).Where(i => _statuses[i] != 202).GroupBy(i => _statuses[i]).ToDictionary(g => g.Key, g => g.Count());
+        Enumerable.Range(0, Sent).Where(i => requests.Status(i) != Accepted202).GroupBy(requests.Status).ToDictionary(g => g.Key, g => g.Count());
 
-    public LatencySummary AnswerLatency() => LatencySummary.Of(AcceptedIndexes().Select(i => _answerMilliseconds[i]));
+    public LatencySummary AnswerLatency() => LatencySummary.Of(AcceptedIndexes().Select(requests.FromDueMilliseconds));
 }

@@ -47,10 +47,10 @@ foreach (var line in stack.Overrides)
 Console.WriteLine($"Deliveries go to {stack.Endpoint("receiver")}webhooks/github (the receiver's own endpoint as the AppHost exposes it, no proxy in front).");
 Console.WriteLine();
 Console.WriteLine($"== Idle RSS: {settings.Idle.TotalSeconds:F0} s after every resource was healthy, with no load");
-var idleCpuBefore = CpuUsage.Snapshot(stack.ProcessIds());
+var idleCpuBefore = stack.CpuSnapshot();
 var idleWatch = System.Diagnostics.Stopwatch.StartNew();
 await Task.Delay(settings.Idle, stop.Token);
-var idleCpu = CpuUsage.Difference(idleCpuBefore, CpuUsage.Snapshot(stack.ProcessIds()));
+var idleCpu = CpuUsage.Difference(idleCpuBefore, stack.CpuSnapshot());
 var idleElapsed = idleWatch.Elapsed;
 var idle = stack.MeasureMemory();
 MemoryTable.PrintDetailed(idle);
@@ -124,12 +124,12 @@ async Task<bool> ThroughputAsync()
     Console.WriteLine();
     Console.WriteLine($"== Throughput: signed pushes as fast as wrk -t2 -c{Connections} sends them for {duration.TotalSeconds:F0} s, each through the whole stack");
     var wrkRun = $"{run}-wrk";
-    var cpuBefore = CpuUsage.Snapshot(stack.ProcessIds());
+    var cpuBefore = stack.CpuSnapshot();
     var ours = await Wrk.RunAsync(stack.Endpoint("receiver"), wrkRun, load.Body, load.Signature, Connections, duration, stop.Token);
     Console.WriteLine($"  receiver (in the stack): {ours.Accepted:N0} accepted in {duration.TotalSeconds:F0} s = {ours.AcceptedPerSecond:N0}/s, other answers {ours.Other:N0}, {ours.Latency}");
     var (_, storedNow) = await AuditRows.DeliveriesAsync(integrationsDb, wrkRun, stop.Token);
     await audit.WaitForAsync(wrkRun, (int)storedNow, settings.DrainTimeout, stop.Token);
-    var cpuUsed = CpuUsage.Difference(cpuBefore, CpuUsage.Snapshot(stack.ProcessIds()));
+    var cpuUsed = CpuUsage.Difference(cpuBefore, stack.CpuSnapshot());
     var (rows, duplicated) = await audit.ReadAsync(wrkRun, stop.Token);
     var (done, stored) = await AuditRows.DeliveriesAsync(integrationsDb, wrkRun, stop.Token);
     var last = rows.Count == 0 ? ours.StartedAt : rows.Values.Max();
