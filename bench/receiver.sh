@@ -46,9 +46,9 @@ echo "== warm-up (5 s)"
 BENCH_RUN="warm-$$" wrk -t2 -c16 -d5s -s bench/github-ping.lua "$url" >/dev/null
 psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d integrationsdb -qc "TRUNCATE deliveries"
 # A server that has run for a while writes its WAL into recycled segment files. A brand-new data
-# directory has none: at 2,000/s it creates a new 16 MB segment every 5 s or so, zero-filled and
-# fsynced while commits wait (about 20 ms here). Switching through 16 segments and checkpointing
-# leaves them recycled and ready, as on a running server (the run uses about 9).
+# directory has none, and creates each new segment while commits wait (docs/benchmarks.md,
+# "Receiver"). Switching through 16 segments and checkpointing leaves them recycled and ready, as on
+# a running server.
 for _ in $(seq 1 16); do
   psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d integrationsdb -qAt -c "SELECT txid_current()" -c "SELECT pg_switch_wal()" >/dev/null
 done

@@ -27,7 +27,7 @@ var singleWriters = int.Parse(Option("single-writers", "64"), invariant);
 var exportRows = long.Parse(Option("export-rows", "500000"), invariant);
 var withDetails = bool.Parse(Option("details", "true"));
 var withExport = bool.Parse(Option("export", "true"));
-// The service needs 5-10 s of load before tiered compilation and dynamic PGO settle (docs/benchmarks.md, "Audit").
+// The service needs seconds of load before tiered compilation and dynamic PGO settle (docs/benchmarks.md, "Audit").
 var warmup = TimeSpan.FromSeconds(int.Parse(Option("warmup", "15"), invariant));
 
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };

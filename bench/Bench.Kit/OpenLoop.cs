@@ -9,8 +9,8 @@ namespace Integrations.Bench.Kit;
 /// hide latency by slowing the generator down (no coordinated omission); the latency from the send
 /// is kept too, which leaves the generator's own lateness out.
 /// One pacing thread sleeps until each request is due and starts it there, without a timer or a
-/// thread-pool hop in between: on Linux (nanosleep) the generator's lateness stays well under a
-/// millisecond, so "from due time" is the server's latency plus little of the generator's.
+/// thread-pool hop in between, so "from due time" is the server's latency plus little of the
+/// generator's (docs/benchmarks.md, "The benchmark kit", has the generator's lateness).
 /// Requests are not kept once answered (a retained Task keeps its request and response alive): a
 /// countdown tells when the last one is done.
 /// </summary>
@@ -82,9 +82,8 @@ public static partial class OpenLoop
     }
 
     /// <summary>
-    /// Sleeps until the Stopwatch reaches <paramref name="timestamp"/>. On Linux nanosleep keeps that
-    /// within tens of microseconds (Thread.Sleep rounds to whole milliseconds); elsewhere
-    /// whole-millisecond sleeps are the best there is.
+    /// Sleeps until the Stopwatch reaches <paramref name="timestamp"/>: with nanosleep on Linux
+    /// (Thread.Sleep rounds to whole milliseconds); elsewhere whole-millisecond sleeps are the best there is.
     /// </summary>
     private static void SleepUntil(long timestamp)
     {

@@ -62,8 +62,8 @@ Task SendClientBatch() => client.DecideManyAsync(requests);
 
 var batchConcurrency = Math.Max(1, settings.Concurrency / 4);
 
-// Lets the gate's tiered JIT (with dynamic PGO) and GC settle before anything is measured: 5-10 s
-// of load on two cores (docs/benchmarks.md, "Audit", shows the same settling in the audit service).
+// Lets the gate's tiered JIT (with dynamic PGO) and GC settle before anything is measured
+// (docs/benchmarks.md, "Audit", has how long that takes in the audit service).
 await LoadPatterns.ClosedLoopAsync(SendRaw, settings.Concurrency, TimeSpan.Zero, settings.WarmUp / 2, 1);
 await LoadPatterns.ClosedLoopAsync(SendClient, settings.Concurrency, TimeSpan.Zero, settings.WarmUp / 2, 1);
 var results = new List<(string Scenario, ScenarioResult Result)>
