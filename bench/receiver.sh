@@ -28,6 +28,10 @@ start_postgres "$PG_PORT"
 secret="bench-$(random_hex 8)"
 export GITHUB_WEBHOOK_SECRET="$secret" STRIPE_WEBHOOK_SECRET="whsec_bench" SLACK_SIGNING_SECRET="bench" SLACK_BOT_TOKEN="xoxb-bench" GITHUB_TOKEN="bench" STRIPE_SECRET_KEY="sk_test_bench"
 # The worker validates its provider and gate settings at start; the ping deliveries used here reach neither.
+# The receiver keeps its Data Protection key ring in the database, encrypted to a certificate it is
+# given as base64 PKCS#12 (the AppHost's data-protection-kek); a throwaway one serves the run.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=data-protection-kek" -keyout "$work/kek.key" -out "$work/kek.crt" 2>/dev/null
+export DataProtection__KeyEncryptionCertificate="$(openssl pkcs12 -export -inkey "$work/kek.key" -in "$work/kek.crt" -passout pass: | base64 -w0)"
 export Receiver__AdminApiKey="bench-admin-$secret" Worker__AdminApiKey="bench-admin-$secret" Gate__ApiKey="bench-gate-$secret" Audit__ApiKey="bench-audit-$secret" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
 
 dotnet services/Migrator/bin/Release/net10.0/Migrator.dll >"$work/migrator.log" 2>&1
