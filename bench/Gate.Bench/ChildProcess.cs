@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Integrations.Gate.Bench;
 
@@ -32,13 +30,6 @@ internal sealed class ChildProcess(Process process) : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new ChildProcess(process);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()

@@ -8,6 +8,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Integrations.Bench.Kit;
 using Integrations.Gate.Bench;
 using Integrations.Gate.Client;
 
@@ -16,7 +17,7 @@ var warmUp = TimeSpan.FromSeconds(2);
 var apiKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 var invariant = CultureInfo.InvariantCulture;
 
-var redisPort = ChildProcess.FreePort();
+var redisPort = Loopback.FreePort();
 using var redis = ChildProcess.Start("redis-server",
     ["--port", redisPort.ToString(invariant), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
 await WaitUntilAsync(async () =>
@@ -25,7 +26,7 @@ await WaitUntilAsync(async () =>
     await tcp.ConnectAsync("127.0.0.1", redisPort);
 });
 
-var baseAddress = new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}/");
+var baseAddress = new Uri($"http://127.0.0.1:{Loopback.FreePort()}/");
 // The content root is the build output, so the gate reads its appsettings.json as it does when Aspire starts it.
 var gateDirectory = Path.GetDirectoryName(Path.GetFullPath(settings.GateAssembly))!;
 using var gate = ChildProcess.Start("dotnet", [settings.GateAssembly, "--contentRoot", gateDirectory], new Dictionary<string, string>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Integrations.Bench.Kit;
 
 namespace Integrations.Stack.Bench;
 
@@ -22,7 +23,7 @@ internal sealed class NodePeer : IDisposable
 
     public static async Task<NodePeer> StartAsync(string secret, string logFile, CancellationToken cancellationToken)
     {
-        var port = FreePort();
+        var port = Loopback.FreePort();
         var start = new ProcessStartInfo("bash", ["-c", "exec node bench/peer/github-receiver.mjs \"$1\" >\"$2\" 2>&1", "peer", port.ToString(System.Globalization.CultureInfo.InvariantCulture), logFile])
         {
             UseShellExecute = false,
@@ -49,13 +50,6 @@ internal sealed class NodePeer : IDisposable
                 throw new InvalidOperationException($"The Node peer did not listen on {port} (see {logFile}).", ex);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()
