@@ -124,9 +124,11 @@ internal sealed class BenchStack : IAsyncDisposable
     }
 
     /// <summary>
-    /// The resources that keep running, in the model's order with the projects first: every project,
-    /// executable and container, less those another resource waits on with <c>WaitForCompletion</c>
-    /// (they run once and exit, as the migrator does). Parameters and databases have no process.
+    /// The resources that start with the app and keep running, in the model's order with the projects
+    /// first: every project, executable and container, less those another resource waits on with
+    /// <c>WaitForCompletion</c> (they run once and exit, as the migrator does), those that start only
+    /// on request (<see cref="ExplicitStartupAnnotation"/>) and those that belong to another resource
+    /// (Aspire's hidden project rebuilders). Parameters and databases have no process.
     /// </summary>
     private static string[] LongRunning(IResourceCollection model)
     {
@@ -136,7 +138,10 @@ internal sealed class BenchStack : IAsyncDisposable
             .Select(wait => wait.Resource.Name)
             .ToHashSet(StringComparer.Ordinal);
         var running = model
-            .Where(resource => (resource is ProjectResource or ExecutableResource or ContainerResource) && !runToCompletion.Contains(resource.Name))
+            .Where(resource => resource is ProjectResource or ExecutableResource or ContainerResource)
+            .Where(resource => resource is not IResourceWithParent
+                && !resource.Annotations.OfType<ExplicitStartupAnnotation>().Any()
+                && !runToCompletion.Contains(resource.Name))
             .ToList();
         return [.. running.OfType<ProjectResource>().Concat(running.Where(resource => resource is not ProjectResource)).Select(resource => resource.Name)];
     }
