@@ -44,7 +44,7 @@ public static partial class OpenLoop
             run.FinishSending(sent);
             // What was never sent is never answered.
             Interlocked.Add(ref outstanding, sent - run.Requested);
-            Answered();
+            CountDown();
         }) { IsBackground = true, Name = "pacer" };
         pacer.Start();
         await allAnswered.Task;
@@ -67,12 +67,12 @@ public static partial class OpenLoop
             }
             finally
             {
-                run.Answered(index, status, sentTimestamp, Stopwatch.GetTimestamp());
-                Answered();
+                run.Record(index, status, sentTimestamp, Stopwatch.GetTimestamp());
+                CountDown();
             }
         }
 
-        void Answered()
+        void CountDown()
         {
             if (Interlocked.Decrement(ref outstanding) == 0)
             {

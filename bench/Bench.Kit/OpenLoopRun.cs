@@ -82,7 +82,7 @@ public sealed class OpenLoopRun
 
     internal void Finish() => Elapsed = Stopwatch.GetElapsedTime(StartTimestamp);
 
-    internal void Answered(int index, int status, long sentTimestamp, long answeredTimestamp)
+    internal void Record(int index, int status, long sentTimestamp, long answeredTimestamp)
     {
         _statuses[index] = status;
         _sentTimestamps[index] = sentTimestamp;
