@@ -5,18 +5,13 @@ namespace Integrations.AppHost.Tests;
 /// with a second audit service process, <see cref="Replica"/>, on the same database: its own pool and writer;
 /// and a third, <see cref="Late"/>, that starts only when a test starts it, to see what a starting service does.
 /// </summary>
-public sealed class AuditChainFixture : IAsyncLifetime
+public sealed class AuditChainFixture() : SharedStack("audit-chain")
 {
     public const string Replica = "audit-replica";
     public const string Late = "audit-late";
 
-    private readonly ThrowawayStack _stack = new("audit-chain");
-    private DistributedApplication? _app;
-
-    public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
-
-    public async Task InitializeAsync() =>
-        _app = await _stack.StartAsync(
+    protected override Task<DistributedApplication> StartAsync(ThrowawayStack stack) =>
+        stack.StartAsync(
             [
                 $"Parameters:audit-api-key={StackFixture.AuditApiKey}",
                 $"Parameters:audit-admin-key={StackFixture.AuditAdminKey}",
@@ -39,15 +34,5 @@ public sealed class AuditChainFixture : IAsyncLifetime
             .WithEnvironment("Audit__AdminKey", StackFixture.AuditAdminKey)
             .WithEnvironment("Audit__ChainKey", StackFixture.AuditChainKey)
             .WithHttpHealthCheck("/health");
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        _stack.Dispose();
     }
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using CsCheck;
-using Integrations.AppHost.Tests;
 
 namespace Integrations.Resilience.Tests;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Integrations.AppHost.Tests;
 
 namespace Integrations.Resilience.Tests;
 
@@ -21,7 +20,7 @@ public sealed class FaultsUnderLoadTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task NothingAcknowledgedIsLostAndNoEffectRepeatsWhileProcessesDieAndStoresRestart()
     {
-        await using var app = await _stack.StartAsync(StackFixture.Arguments, Configure, [.. StackFixture.Services]);
+        await using var app = await _stack.StartAsync(StackFixture.Arguments, Configure);
         var faults = new FaultInjector(app, output, s_replicas);
         using (var starting = new CancellationTokenSource(StackFixture.StartTimeout))
         {

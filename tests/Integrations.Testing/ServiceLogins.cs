@@ -1,4 +1,4 @@
-namespace Integrations.AppHost.Tests;
+namespace Integrations.Testing;
 
 /// <summary>A service role's login as the AppHost declares it, for the extra service processes that tests add.</summary>
 public static class ServiceLogins

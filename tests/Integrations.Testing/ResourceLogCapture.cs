@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Integrations.AppHost.Tests;
+namespace Integrations.Testing;
 
 /// <summary>
 /// Keeps the console lines of every resource of a test stack, by resource name, from the moment the

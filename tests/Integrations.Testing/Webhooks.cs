@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using NSec.Cryptography;
 
-namespace Integrations.AppHost.Tests;
+namespace Integrations.Testing;
 
 /// <summary>
 /// Builds webhook requests as each provider sends them, signed over the exact body bytes with

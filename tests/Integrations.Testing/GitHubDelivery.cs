@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace Integrations.AppHost.Tests;
+namespace Integrations.Testing;
 
 /// <summary>Builds GitHub webhook requests the way GitHub sends them, signed over the exact body bytes.</summary>
 public static class GitHubDelivery

@@ -1,4 +1,4 @@
-namespace Integrations.AppHost.Tests;
+namespace Integrations.Testing;
 
 /// <summary>
 /// One stack start at a time across every test process of the suite (<c>dotnet test</c> runs the test

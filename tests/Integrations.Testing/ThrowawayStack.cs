@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
-namespace Integrations.AppHost.Tests;
+namespace Integrations.Testing;
 
 /// <summary>
 /// Starts the real AppHost on a throwaway data directory that outlives one start, so a test can
@@ -40,9 +40,20 @@ public sealed class ThrowawayStack : IDisposable
     /// <summary>Every console line of every resource of the latest start, by resource name.</summary>
     public ConcurrentDictionary<string, ConcurrentQueue<string>> Logs { get; private set; } = new();
 
+    /// <summary>
+    /// Starts the AppHost with <paramref name="args"/> and waits until every service of its model is healthy
+    /// (<see cref="StackServices"/>), those <paramref name="configure"/> adds among them.
+    /// </summary>
+    public Task<DistributedApplication> StartAsync(IEnumerable<string> args, Action<IDistributedApplicationTestingBuilder>? configure) =>
+        StartCoreAsync(args, configure, healthy: null);
+
     /// <summary>Starts the AppHost with <paramref name="args"/> and waits until each of <paramref name="healthy"/> is healthy.</summary>
-    public async Task<DistributedApplication> StartAsync(
-        IEnumerable<string> args, Action<IDistributedApplicationTestingBuilder>? configure, params string[] healthy)
+    public Task<DistributedApplication> StartAsync(
+        IEnumerable<string> args, Action<IDistributedApplicationTestingBuilder>? configure, params string[] healthy) =>
+        StartCoreAsync(args, configure, healthy);
+
+    private async Task<DistributedApplication> StartCoreAsync(
+        IEnumerable<string> args, Action<IDistributedApplicationTestingBuilder>? configure, IReadOnlyList<string>? healthy)
     {
         using var held = await StackStartLock.AcquireAsync();
         using var cts = new CancellationTokenSource(StackFixture.StartTimeout);
@@ -57,6 +68,7 @@ public sealed class ThrowawayStack : IDisposable
         }
 
         configure?.Invoke(builder);
+        healthy ??= StackServices.Of(builder.Resources);
         // The testing builder forwards each resource's console to a logger named "<AppHost>.Resources.<resource>".
         var logs = new ConcurrentDictionary<string, ConcurrentQueue<string>>();
         Logs = logs;

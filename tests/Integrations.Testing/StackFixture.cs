@@ -2,14 +2,14 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace Integrations.AppHost.Tests;
+namespace Integrations.Testing;
 
 /// <summary>
-/// Starts the real AppHost once for every test in the <see cref="StackCollection"/>, with throwaway
+/// Starts the real AppHost once for every test in the shared stack's collection, with throwaway
 /// data directories and a known GitHub webhook secret, and waits until every service is healthy.
 /// Redis and PostgreSQL are real: containers where a runtime answers, local processes otherwise.
 /// </summary>
-public sealed class StackFixture : IAsyncLifetime
+public sealed class StackFixture() : SharedStack("tests")
 {
     public const string GitHubWebhookSecret = "test-github-webhook-secret";
     /// <summary>A second active GitHub secret: the one being rotated out.</summary>
@@ -69,15 +69,8 @@ public sealed class StackFixture : IAsyncLifetime
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
 
-    public static readonly string[] Services = ["receiver", "gate", "worker", "broker", "audit", "sandbox"];
-
-    private readonly ThrowawayStack _stack = new("tests");
-    private DistributedApplication? _app;
-
-    public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
-
     /// <summary>The operator file the AppHost wrote at start: each API's URL and key, for the CLI and the MCP server.</summary>
-    public string OperatorFile => Path.Combine(_stack.DataDirectory, "operator.json");
+    public string OperatorFile => Path.Combine(Stack.DataDirectory, "operator.json");
 
     /// <summary>
     /// The key ring's key-encryption certificate (base64 PKCS#12), made once per test run rather than kept in
@@ -116,8 +109,16 @@ public sealed class StackFixture : IAsyncLifetime
         $"SUPPORT_WEBHOOK_SECRET={SupportWebhookSecret}",
     ];
 
-    public async Task InitializeAsync() =>
-        _app = await _stack.StartAsync(Arguments, Configure, [.. Services, BrokerReplica]);
+    private static readonly Lazy<IReadOnlyList<string>> s_services = new(() => StackServices.ReadAsync(Arguments).GetAwaiter().GetResult());
+
+    /// <summary>
+    /// The AppHost's long-running services in sandbox mode (receiver, gate, worker, broker, audit, sandbox), read
+    /// once per test run from its model (<see cref="StackServices"/>): theory rows take them at discovery.
+    /// </summary>
+    public static IReadOnlyList<string> Services => s_services.Value;
+
+    /// <summary>Waits for every service of the model, the broker replica among them.</summary>
+    protected override Task<DistributedApplication> StartAsync(ThrowawayStack stack) => stack.StartAsync(Arguments, Configure);
 
     /// <summary>The test-only wiring: a second GitHub secret, OAuth apps and (optionally) the broker replica.</summary>
     public static void Configure(IDistributedApplicationTestingBuilder builder) => Configure(builder, brokerReplica: true);
@@ -168,15 +169,6 @@ public sealed class StackFixture : IAsyncLifetime
             .WithHttpHealthCheck("/health");
     }
 
-    public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)
-    {
-        var connectionString = await App.GetConnectionStringAsync(database)
-            ?? throw new InvalidOperationException($"No connection string for {database}.");
-        var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        return connection;
-    }
-
     /// <summary>Polls until <paramref name="probe"/> returns a value, or fails the test after <see cref="StepTimeout"/>.</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what) where T : class
     {
@@ -192,18 +184,6 @@ public sealed class StackFixture : IAsyncLifetime
         }
 
         throw new TimeoutException($"Timed out after {StepTimeout.TotalSeconds} s waiting for {what}.");
-    }
-
-    public async Task<long> ScalarAsync(string database, string sql, params object[] parameters)
-    {
-        await using var connection = await OpenDatabaseAsync(database);
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task<List<T>> GetJsonAsync<T>(string resource, string path)
@@ -296,20 +276,4 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>An HTTP client for the gate with its own connection pool, as a separate worker would have.</summary>
     public HttpClient CreateGateHttpClient(string? apiKey = GateApiKey) =>
         GateProcess.CreateHttpClient(App.GetEndpoint("gate", "http"), apiKey);
-
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        _stack.Dispose();
-    }
-}
-
-[CollectionDefinition(Name)]
-public sealed class StackCollection : ICollectionFixture<StackFixture>
-{
-    public const string Name = "stack";
 }
