@@ -13,7 +13,10 @@ namespace Integrations.AppHost.Tests;
 [Collection(StackCollection.Name)]
 public sealed class DatabaseRoleTests(StackFixture stack)
 {
-    /// <summary>Service, database it uses, role it must log in as, the role's password parameter.</summary>
+    /// <summary>
+    /// Service, database it uses, role it must log in as. Written out, not read from the AppHost's model: which role
+    /// each service must use is what the test asserts, so it cannot come from the wiring under test.
+    /// </summary>
     public static TheoryData<string, string, string> Logins => new()
     {
         { "receiver", "integrationsdb", "integrations_receiver" },
