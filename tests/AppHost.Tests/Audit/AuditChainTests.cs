@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Npgsql;
-
 namespace Integrations.AppHost.Tests;
 
 /// <summary>

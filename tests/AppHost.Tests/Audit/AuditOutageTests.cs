@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Integrations.Audit.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Integrations.AppHost.Tests;
 

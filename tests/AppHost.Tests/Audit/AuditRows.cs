@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Integrations.AppHost.Tests;
 
 /// <summary>Reads audit rows through the audit service's query API (one page, newest first), as an operator would, and writes rows to read.</summary>

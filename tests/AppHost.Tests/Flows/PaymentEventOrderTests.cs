@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Npgsql;
-
 namespace Integrations.AppHost.Tests;
 
 /// <summary>

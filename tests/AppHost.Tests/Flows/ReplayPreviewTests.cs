@@ -1,11 +1,7 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Integrations.Gate.Client;
 using Integrations.Worker.Client;
-using Npgsql;
 using StackExchange.Redis;
 
 namespace Integrations.AppHost.Tests;

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Npgsql;
-
 namespace Integrations.AppHost.Tests;
 
 /// <summary>The §4 slice: a signed GitHub push becomes one Slack message and one audit row, in one trace.</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using Integrations.Gate.Client;
 
 namespace Integrations.AppHost.Tests;

@@ -1,7 +1,4 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Integrations.AppHost.Tests;
 

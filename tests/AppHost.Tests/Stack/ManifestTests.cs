@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Text.Json;
 
 namespace Integrations.AppHost.Tests;
 

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using Npgsql;
 using StackExchange.Redis;
 
 namespace Integrations.AppHost.Tests;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 
 namespace Integrations.AppHost.Tests;
 

@@ -1,6 +1,5 @@
 using Integrations.Receiver;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 
 namespace Integrations.AppHost.Tests;
 

@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-
 namespace Integrations.AppHost.Tests;
 
 /// <summary>Waits for a delivery to show up in the worker's dead-letter list, as an operator would see it.</summary>

@@ -1,8 +1,5 @@
 using Integrations.Gate;
 using Integrations.Gate.RateLimits;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Integrations.Services.Tests;
 

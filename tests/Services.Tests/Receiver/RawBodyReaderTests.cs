@@ -3,7 +3,6 @@ using Integrations.Receiver.Apis;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
-using Microsoft.Extensions.Options;
 
 namespace Integrations.Services.Tests;
 

@@ -1,5 +1,4 @@
 using Integrations.ApiKeys;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Integrations.Services.Tests;
 

@@ -1,8 +1,5 @@
 using Integrations.Audit;
 using Integrations.Worker;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Integrations.Services.Tests;
 

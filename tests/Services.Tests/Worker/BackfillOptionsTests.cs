@@ -1,7 +1,4 @@
 using Integrations.Worker.Backfill;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Integrations.Services.Tests;
 

@@ -1,7 +1,6 @@
 using Integrations.Worker.Backfill;
 using Integrations.Worker.Client;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Integrations.Services.Tests;
 

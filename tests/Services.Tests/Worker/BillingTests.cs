@@ -3,9 +3,6 @@ using Integrations.Worker.Connectors;
 using Integrations.Worker.Flows;
 using Integrations.Worker.Queue;
 using Integrations.Worker.Stripe;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Stripe;
 
 namespace Integrations.Services.Tests;

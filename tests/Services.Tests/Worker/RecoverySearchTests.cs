@@ -4,7 +4,6 @@ using Integrations.Gate.Client;
 using Integrations.Worker.Connectors;
 using Integrations.Worker.GitHub;
 using Integrations.Worker.Slack;
-using Microsoft.Extensions.Options;
 
 namespace Integrations.Services.Tests;
 

@@ -2,7 +2,6 @@ using System.Text;
 using Integrations.Worker.Connectors;
 using Integrations.Worker.Queue;
 using Integrations.Worker.Triage;
-using Microsoft.Extensions.Options;
 
 namespace Integrations.Services.Tests;
 
