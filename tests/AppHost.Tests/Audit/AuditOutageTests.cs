@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Integrations.Audit.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Integrations.AppHost.Tests;

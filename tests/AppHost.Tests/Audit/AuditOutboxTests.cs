@@ -1,5 +1,3 @@
-using Integrations.Audit.Client;
-
 namespace Integrations.AppHost.Tests;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Integrations.Audit.Client;
-
 namespace Integrations.AppHost.Tests;
 
 /// <summary>The audit store's API on the shared stack: auth, writes, filters, keyset pages, export, redaction, least privilege.</summary>

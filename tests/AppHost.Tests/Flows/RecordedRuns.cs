@@ -1,5 +1,3 @@
-using Integrations.Worker.Client;
-
 namespace Integrations.AppHost.Tests;
 
 /// <summary>Deliveries run through the stack to the end, to replay or preview afterwards, and reading their previews.</summary>

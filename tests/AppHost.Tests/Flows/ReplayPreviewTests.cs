@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using Integrations.Gate.Client;
-using Integrations.Worker.Client;
 using StackExchange.Redis;
 
 namespace Integrations.AppHost.Tests;

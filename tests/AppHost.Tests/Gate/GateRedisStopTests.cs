@@ -1,5 +1,3 @@
-using Integrations.Gate.Client;
-
 namespace Integrations.AppHost.Tests;
 
 /// <summary>

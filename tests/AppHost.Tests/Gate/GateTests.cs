@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Integrations.Gate.Client;
 using StackExchange.Redis;
 
 namespace Integrations.AppHost.Tests;

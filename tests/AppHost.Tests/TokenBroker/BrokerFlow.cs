@@ -1,5 +1,3 @@
-using Integrations.TokenBroker.Client;
-
 namespace Integrations.AppHost.Tests;
 
 /// <summary>

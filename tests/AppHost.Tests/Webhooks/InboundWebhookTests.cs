@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Integrations.AppHost.Tests;
 
 /// <summary>Issue 3: four signature schemes, dedup, durability before 202, out-of-order safety.</summary>

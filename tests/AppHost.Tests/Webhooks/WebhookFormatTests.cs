@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Integrations.AppHost.Tests;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Integrations.Worker.Client;
-
 namespace Integrations.AppHost.Tests;
 
 /// <summary>Makes gaps (webhooks the sandbox records as sent but drops) and runs gap recovery through the worker's API.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Integrations.AppHost.Tests;
 
 [Collection(StackCollection.Name)]

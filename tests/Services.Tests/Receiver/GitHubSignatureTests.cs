@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Integrations.Receiver.Verification;
 using Microsoft.AspNetCore.Http;
 using static Integrations.Services.Tests.SchemeTestKit;

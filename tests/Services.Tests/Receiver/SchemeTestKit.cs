@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Integrations.Receiver.Verification;
 using Microsoft.AspNetCore.Http;
 

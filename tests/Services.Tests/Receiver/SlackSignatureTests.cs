@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Integrations.Receiver.Verification;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,3 @@
-using System.Text;
 using Integrations.Receiver.Verification;
 using Microsoft.AspNetCore.Http;
 using NSec.Cryptography;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Integrations.Receiver.Verification;
 using Microsoft.AspNetCore.Http;
 using static Integrations.Services.Tests.SchemeTestKit;

@@ -1,4 +1,3 @@
-using System.Text;
 using Integrations.Worker.Flows;
 
 namespace Integrations.Services.Tests;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Integrations.Gate.Client;
 using Integrations.Worker.Connectors;
 using Integrations.Worker.GitHub;

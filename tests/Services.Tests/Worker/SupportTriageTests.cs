@@ -1,4 +1,3 @@
-using System.Text;
 using Integrations.Worker.Connectors;
 using Integrations.Worker.Queue;
 using Integrations.Worker.Triage;
