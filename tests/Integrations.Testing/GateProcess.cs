@@ -11,9 +11,9 @@ namespace Integrations.Testing;
 /// </summary>
 public sealed class GateProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ChildProcess _process;
 
-    private GateProcess(Process process, Uri baseAddress)
+    private GateProcess(ChildProcess process, Uri baseAddress)
     {
         _process = process;
         BaseAddress = baseAddress;
@@ -32,8 +32,6 @@ public sealed class GateProcess : IAsyncDisposable
         {
             ArgumentList = { assembly },
             WorkingDirectory = projectDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             Environment =
             {
                 ["ConnectionStrings__cache"] = redisConnectionString,
@@ -48,12 +46,7 @@ public sealed class GateProcess : IAsyncDisposable
             start.Environment[setting[..equals]] = setting[(equals + 1)..];
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the gate.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
+        var process = ChildProcess.Start(start, "the gate");
         var gate = new GateProcess(process, baseAddress);
         using var probe = CreateHttpClient(baseAddress, apiKey: null);
         var deadline = DateTime.UtcNow + StackFixture.StepTimeout;
@@ -99,14 +92,5 @@ public sealed class GateProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        await _process.WaitForExitAsync().WaitAsync(StackFixture.StepTimeout);
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -6,9 +6,9 @@ namespace Integrations.AppHost.Tests;
 /// <summary>A throwaway <c>redis-server</c> on a free loopback port, without persistence, that a test can stop.</summary>
 public sealed class RedisServerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ChildProcess _process;
 
-    private RedisServerProcess(Process process, int port)
+    private RedisServerProcess(ChildProcess process, int port)
     {
         _process = process;
         Port = port;
@@ -24,16 +24,8 @@ public sealed class RedisServerProcess : IAsyncDisposable
         var start = new ProcessStartInfo("redis-server")
         {
             ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
         };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start redis-server.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var server = new RedisServerProcess(process, port);
+        var server = new RedisServerProcess(ChildProcess.Start(start, "redis-server"), port);
         var deadline = DateTime.UtcNow + StackFixture.StepTimeout;
         while (DateTime.UtcNow < deadline)
         {
@@ -53,19 +45,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
         throw new TimeoutException($"redis-server did not listen on {port}.");
     }
 
-    public async Task StopAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-        }
+    public Task StopAsync() => _process.StopAsync();
 
-        await _process.WaitForExitAsync().WaitAsync(StackFixture.StepTimeout);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }
