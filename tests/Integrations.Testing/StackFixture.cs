@@ -5,8 +5,9 @@ using Npgsql;
 namespace Integrations.Testing;
 
 /// <summary>
-/// Starts the real AppHost once for every test in the shared stack's collection, with throwaway
-/// data directories and a known GitHub webhook secret, and waits until every service is healthy.
+/// Starts the real AppHost once for every test in the shared stack's collection (<c>StackCollection</c>
+/// in AppHost.Tests), with throwaway data directories and a known GitHub webhook secret, and waits
+/// until every service is healthy.
 /// Redis and PostgreSQL are real: containers where a runtime answers, local processes otherwise.
 /// </summary>
 public sealed class StackFixture() : SharedStack("tests")
@@ -112,8 +113,8 @@ public sealed class StackFixture() : SharedStack("tests")
     private static readonly Lazy<IReadOnlyList<string>> s_services = new(() => StackServices.ReadAsync(Arguments).GetAwaiter().GetResult());
 
     /// <summary>
-    /// The AppHost's long-running services in sandbox mode (receiver, gate, worker, broker, audit, sandbox), read
-    /// once per test run from its model (<see cref="StackServices"/>): theory rows take them at discovery.
+    /// The AppHost's long-running services in sandbox mode, the provider sandbox among them, read once per test
+    /// run from its model (<see cref="StackServices"/>): theory rows take them at discovery, before any stack starts.
     /// </summary>
     public static IReadOnlyList<string> Services => s_services.Value;
 
