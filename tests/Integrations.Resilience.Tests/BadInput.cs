@@ -1,8 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using CsCheck;
-using Integrations.AppHost.Tests;
 
 namespace Integrations.Resilience.Tests;
 

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Text;
 using CsCheck;
 
 namespace Integrations.Resilience.Tests;

@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Text.Json;
-using Integrations.AppHost.Tests;
 
 namespace Integrations.Resilience.Tests;
 

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Integrations.AppHost.Tests;
-
 namespace Integrations.Resilience.Tests;
 
 /// <summary>
@@ -21,7 +16,7 @@ public sealed class FaultsUnderLoadTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task NothingAcknowledgedIsLostAndNoEffectRepeatsWhileProcessesDieAndStoresRestart()
     {
-        await using var app = await _stack.StartAsync(StackFixture.Arguments, Configure, [.. StackFixture.Services]);
+        await using var app = await _stack.StartAsync(StackFixture.Arguments, Configure);
         var faults = new FaultInjector(app, output, s_replicas);
         using (var starting = new CancellationTokenSource(StackFixture.StartTimeout))
         {

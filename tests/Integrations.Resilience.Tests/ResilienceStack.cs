@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Integrations.AppHost.Tests;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -11,7 +10,7 @@ namespace Integrations.Resilience.Tests;
 /// Webhooks source <c>fuzz</c>, every service exporting OTLP to an in-test <see cref="OtlpCollector"/>,
 /// and every resource's console log captured from the moment the app is built.
 /// </summary>
-public sealed class ResilienceStack : IAsyncLifetime
+public sealed class ResilienceStack() : SharedStack("resilience")
 {
     public const string SlackBotToken = "xoxb-resilience-bot-token-5f1e0c2a";
     public const string GitHubToken = "ghp_resilienceGitHubToken0123456789ab";
@@ -19,18 +18,10 @@ public sealed class ResilienceStack : IAsyncLifetime
     /// <summary>The secret of <c>fuzz</c>, the Standard Webhooks source that bad-input generation targets.</summary>
     public const string FuzzWebhookSecret = "whsec_cmVzaWxpZW5jZS1mdXp6LXNvdXJjZS1rZXktMDE=";
 
-    /// <summary>The shared stack's services: this stack runs the same AppHost.</summary>
-    public static string[] Services => StackFixture.Services;
-
-    private readonly ThrowawayStack _stack = new("resilience");
-    private DistributedApplication? _app;
-
-    public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack has not started.");
-
     public OtlpCollector Telemetry { get; } = new();
 
     /// <summary>Every console line of every resource, by resource name, from the moment the app started.</summary>
-    public ConcurrentDictionary<string, ConcurrentQueue<string>> Logs => _stack.Logs;
+    public ConcurrentDictionary<string, ConcurrentQueue<string>> Logs => Stack.Logs;
 
     /// <summary>Every secret and key this stack was configured with, by name (OAuth client ids are public, so not listed).</summary>
     public static IReadOnlyDictionary<string, string> ConfiguredSecrets { get; } = new Dictionary<string, string>
@@ -65,16 +56,15 @@ public sealed class ResilienceStack : IAsyncLifetime
         ["SLACK_WEBHOOK_URL token"] = SlackWebhookToken,
     };
 
-    public async Task InitializeAsync() =>
-        _app = await _stack.StartAsync(
+    protected override Task<DistributedApplication> StartAsync(ThrowawayStack stack) =>
+        stack.StartAsync(
             [
                 .. StackFixture.Arguments,
                 $"SLACK_BOT_TOKEN={SlackBotToken}",
                 $"GITHUB_TOKEN={GitHubToken}",
                 $"SLACK_WEBHOOK_URL=/slack/services/T00SANDBOX/B00SANDBOX/{SlackWebhookToken}",
             ],
-            Configure,
-            Services);
+            Configure);
 
     private void Configure(IDistributedApplicationTestingBuilder builder)
     {
@@ -127,41 +117,9 @@ public sealed class ResilienceStack : IAsyncLifetime
         return http;
     }
 
-    public async Task<NpgsqlConnection> OpenDatabaseAsync(string database)
+    public override async Task DisposeAsync()
     {
-        var connectionString = await App.GetConnectionStringAsync(database)
-            ?? throw new InvalidOperationException($"No connection string for {database}.");
-        var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    public async Task<long> ScalarAsync(string database, string sql, params object[] parameters)
-    {
-        await using var connection = await OpenDatabaseAsync(database);
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
+        await base.DisposeAsync();
         Telemetry.Dispose();
-        _stack.Dispose();
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class ResilienceCollection : ICollectionFixture<ResilienceStack>
-{
-    public const string Name = "resilience";
 }

@@ -1,4 +1,0 @@
-namespace Integrations.AppHost.Tests;
-
-/// <summary>The shape of a <c>GET api/audit</c> page.</summary>
-public sealed record AuditPageDto<T>(List<T> Items, string? Next);
