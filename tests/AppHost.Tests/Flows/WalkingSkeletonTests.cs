@@ -23,7 +23,7 @@ public sealed class WalkingSkeletonTests(StackFixture stack)
 
         var idempotencyKey = $"github:{deliveryId}:send_message";
         var audit = await StackFixture.EventuallyAsync(
-            async () => (await stack.GetAuditRowsAsync<AuditRecordDto>($"?idempotencyKey={idempotencyKey}"))
+            async () => (await stack.GetAuditRowsAsync<AuditRecord>($"?idempotencyKey={idempotencyKey}"))
                 .SingleOrDefault(row => row.Status == "succeeded"),
             "the audit row");
 
@@ -32,7 +32,7 @@ public sealed class WalkingSkeletonTests(StackFixture stack)
         Assert.Equal("SendMessage", audit.Action);
         Assert.Equal("#engineering", audit.Target);
         Assert.Equal("succeeded", audit.Status);
-        var started = Assert.Single(await stack.GetAuditRowsAsync<AuditRecordDto>($"?idempotencyKey={idempotencyKey}"), row => row.Status == "started");
+        var started = Assert.Single(await stack.GetAuditRowsAsync<AuditRecord>($"?idempotencyKey={idempotencyKey}"), row => row.Status == "started");
         Assert.Equal(accepted.TraceId, started.TraceId);
         Assert.Equal("sandbox", audit.Environment);
         Assert.Equal(accepted.TraceId, audit.TraceId);
@@ -149,10 +149,6 @@ public sealed class WalkingSkeletonTests(StackFixture stack)
     }
 
     private sealed record DeliveryAcceptedDto(string Provider, string DeliveryId, bool Duplicate, string? TraceId);
-
-    private sealed record AuditRecordDto(
-        long Id, DateTimeOffset Ts, string Actor, string Provider, string Action, string Target,
-        string? IdempotencyKey, string Status, string Environment, string? TraceId);
 
     private sealed record EffectDto(long Sequence, string Provider, string Kind, string Target, string Text, string? TraceId);
 }
