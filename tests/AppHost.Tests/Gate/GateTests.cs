@@ -104,12 +104,19 @@ public sealed class GateTests(StackFixture stack)
         var crashed = new GateClient(crashedHttp);
         var survivor = new GateClient(survivorHttp);
 
-        var first = await crashed.BeginAsync(new BeginRequest(key, "fp-1", TimeSpan.FromMilliseconds(300)));
+        // Long enough that the second begin comes within it on a busy machine; then waited out.
+        var lease = TimeSpan.FromSeconds(3);
+        var first = await crashed.BeginAsync(new BeginRequest(key, "fp-1", lease));
         Assert.Equal(IdempotencyStatus.New, first.Status);
         Assert.False(first.Reclaimed);
         Assert.Equal(IdempotencyStatus.InProgress, (await survivor.BeginAsync(new BeginRequest(key, "fp-1"))).Status);
 
-        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        var untilExpired = first.LeaseExpiresAt!.Value - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300);
+        if (untilExpired > TimeSpan.Zero)
+        {
+            await Task.Delay(untilExpired);
+        }
+
         var second = await survivor.BeginAsync(new BeginRequest(key, "fp-1"));
         Assert.Equal(IdempotencyStatus.New, second.Status);
         // The crashed owner may have caused the effect: the new owner is told to check before acting.
@@ -117,7 +124,7 @@ public sealed class GateTests(StackFixture stack)
         Assert.NotEqual(first.LeaseToken, second.LeaseToken);
         // ...and told when the key was first claimed, so its check need only look from then on.
         Assert.Null(first.FirstClaimedAt);
-        Assert.Equal(first.LeaseExpiresAt - TimeSpan.FromMilliseconds(300), second.FirstClaimedAt);
+        Assert.Equal(first.LeaseExpiresAt - lease, second.FirstClaimedAt);
 
         var stale = await crashed.CompleteAsync(new CompleteRequest(key, first.LeaseToken!, "from the crashed owner"));
         Assert.Equal(GateClient.LeaseLost, stale.Status);
