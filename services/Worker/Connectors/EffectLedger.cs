@@ -126,12 +126,15 @@ public sealed class EffectLedger : IAsyncDisposable
     private async Task<IReadOnlyList<bool>> CompleteBatchAsync(IReadOnlyList<LedgerCompletion> completions, CancellationToken cancellationToken)
     {
         // One batch is one transaction: the outcomes and their audit rows commit together or not at all.
+        // "idempotency_key = ANY($1)" keeps the rows reached through the primary key in any plan: the
+        // statement is prepared, and a generic plan made while the table was small joined a scan of the
+        // whole table, which then grew with the ledger (1.7 ms per batch at 20,000 rows, and rising).
         await using var batch = _dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             """
             UPDATE effects AS e SET completed_at = now(), succeeded = c.succeeded, outcome = c.outcome
             FROM unnest($1::text[], $2::text[], $3::boolean[]) AS c(idempotency_key, outcome, succeeded)
-            WHERE e.idempotency_key = c.idempotency_key AND e.completed_at IS NULL
+            WHERE e.idempotency_key = ANY($1) AND e.idempotency_key = c.idempotency_key AND e.completed_at IS NULL
             """)
         {
             Parameters =
