@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs PostgreSQL as a local Aspire executable when no container runtime is available.
-# Inputs (environment): PG_PORT, PG_DATA_DIR, PG_PASSWORD, optional PG_BIN.
+# Inputs (environment): PG_PORT, PG_DATA_DIR, PG_PASSWORD, optional PG_BIN, and optional PG_SETTINGS:
+# server settings as space-separated name=value words, each passed as -c (the stack bench's statement
+# profile sets shared_preload_libraries=pg_stat_statements).
 # initdb runs once per data directory; the superuser password is passed through a 0600 file.
 # PostgreSQL refuses to run as root, so as root it runs as the `postgres` system user.
 set -euo pipefail
@@ -35,5 +37,7 @@ fi
 exec_owner() {
   if [ "$(id -u)" = "0" ]; then exec runuser -u postgres -- "$@"; else exec "$@"; fi
 }
+settings=()
+for setting in ${PG_SETTINGS:-}; do settings+=(-c "$setting"); done
 exec_owner "$PG_BIN/postgres" -D "$PG_DATA_DIR" -p "$PG_PORT" \
-  -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200
+  -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200 "${settings[@]}"

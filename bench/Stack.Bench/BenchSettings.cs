@@ -5,12 +5,13 @@ namespace Integrations.Stack.Bench;
 /// <summary>
 /// Command-line settings: <c>[--rate 1000] [--seconds 60]</c> for the latency run, or
 /// <c>--soak &lt;minutes&gt; [--soak-rate 100]</c> for the soak; <c>[--idle 30]</c> seconds of idle
-/// before the idle RSS, <c>[--drain-timeout 300]</c> seconds to wait for the last audit row.
+/// before the idle RSS, <c>[--drain-timeout 300]</c> seconds to wait for the last audit row;
+/// <c>[--statements yes]</c> profiles PostgreSQL's statements in the throughput phase (<see cref="StatementProfile"/>).
 /// </summary>
-internal sealed record BenchSettings(int Rate, TimeSpan Duration, TimeSpan? Soak, int SoakRate, TimeSpan Idle, TimeSpan DrainTimeout, bool Throughput = true, TimeSpan? WarmUp = null, int WarmUpRate = 50)
+internal sealed record BenchSettings(int Rate, TimeSpan Duration, TimeSpan? Soak, int SoakRate, TimeSpan Idle, TimeSpan DrainTimeout, bool Throughput = true, TimeSpan? WarmUp = null, int WarmUpRate = 50, bool Statements = false)
 {
     public const string Usage =
-        "usage: stack.sh [--rate <deliveries/s> (1000)] [--seconds <s> (60)] [--idle <s> (30)] [--drain-timeout <s> (300)] [--throughput yes|no (yes)] [--warm-up <s> (5)] [--warm-up-rate <deliveries/s> (50)]\n" +
+        "usage: stack.sh [--rate <deliveries/s> (1000)] [--seconds <s> (60)] [--idle <s> (30)] [--drain-timeout <s> (300)] [--throughput yes|no (yes)] [--warm-up <s> (5)] [--warm-up-rate <deliveries/s> (50)] [--statements yes|no (no)]\n" +
         "       stack.sh --soak <minutes> [--soak-rate <deliveries/s> (100)] [--idle <s> (30)] [--drain-timeout <s> (300)]";
 
     /// <summary>How often the soak samples every resource's RSS.</summary>
@@ -55,7 +56,8 @@ internal sealed record BenchSettings(int Rate, TimeSpan Duration, TimeSpan? Soak
             TimeSpan.FromSeconds(Positive("drain-timeout", 300)),
             !values.Remove("throughput", out var throughput) || throughput != "no",
             TimeSpan.FromSeconds(Positive("warm-up", 5)),
-            Positive("warm-up-rate", 50));
+            Positive("warm-up-rate", 50),
+            values.Remove("statements", out var statements) && statements == "yes");
         return values.Count == 0 ? settings : throw new ArgumentException($"Unknown option --{values.Keys.First()}.");
     }
 }

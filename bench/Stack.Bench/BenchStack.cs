@@ -45,7 +45,7 @@ internal sealed class BenchStack : IAsyncDisposable
     public IReadOnlyList<string> ServiceAssemblies { get; private set; } = [];
 
     /// <summary>Starts the AppHost and waits until every resource in <see cref="Resources"/> is healthy.</summary>
-    public static async Task<BenchStack> StartAsync(int slackMessagesPerSecond, CancellationToken cancellationToken)
+    public static async Task<BenchStack> StartAsync(int slackMessagesPerSecond, string? postgresSettings, CancellationToken cancellationToken)
     {
         var data = Directory.CreateTempSubdirectory("integrations-stackbench-");
         // PostgreSQL runs as the postgres user when the bench runs as root; it must reach the directory.
@@ -72,6 +72,7 @@ internal sealed class BenchStack : IAsyncDisposable
         [
             .. serviceEnvironment.Select(e => $"every service: {e.Key}={e.Value}"),
             .. gateEnvironment.Select(e => $"gate: {e.Key}={e.Value} (default: 1 message/s per channel, burst 3)"),
+            .. postgresSettings is null ? Array.Empty<string>() : [$"PostgreSQL: {postgresSettings}"],
         ]);
 
         try
@@ -104,6 +105,14 @@ internal sealed class BenchStack : IAsyncDisposable
                 foreach (var (name, value) in project.Name == "gate" ? serviceEnvironment.Concat(gateEnvironment) : serviceEnvironment)
                 {
                     service.WithEnvironment(name, value);
+                }
+            }
+
+            foreach (var server in builder.Resources.OfType<LocalPostgresServerResource>().ToList())
+            {
+                if (postgresSettings is not null)
+                {
+                    builder.CreateResourceBuilder(server).WithEnvironment("PG_SETTINGS", postgresSettings);
                 }
             }
 

@@ -36,7 +36,7 @@ Console.WriteLine(settings.Soak is { } soakFor
 Console.WriteLine("Starting the stack through the AppHost ...");
 var startedAt = DateTime.UtcNow;
 // A Slack budget ten times the arrival rate: the gate still decides every message, and never says wait.
-await using var stack = await BenchStack.StartAsync(settings.LoadRate * 10, stop.Token);
+await using var stack = await BenchStack.StartAsync(settings.LoadRate * 10, settings.Statements ? StatementProfile.ServerSettings : null, stop.Token);
 Console.WriteLine($"Every resource healthy after {(DateTime.UtcNow - startedAt).TotalSeconds:F0} s (data: {stack.DataDirectory}, deleted at the end).");
 Console.WriteLine("Overridden for the benchmark only:");
 foreach (var line in stack.Overrides)
@@ -124,6 +124,12 @@ async Task<bool> ThroughputAsync()
     Console.WriteLine();
     Console.WriteLine($"== Throughput: signed pushes as fast as wrk -t2 -c{Connections} sends them for {duration.TotalSeconds:F0} s, each through the whole stack");
     var wrkRun = $"{run}-wrk";
+    var statements = settings.Statements ? new StatementProfile(await stack.ConnectionStringAsync("integrationsdb")) : null;
+    if (statements is not null)
+    {
+        await statements.ResetAsync(stop.Token);
+    }
+
     var cpuBefore = stack.CpuSnapshot();
     var ours = await Wrk.RunAsync(stack.Endpoint("receiver"), wrkRun, load.Body, load.Signature, Connections, duration, stop.Token);
     Console.WriteLine($"  receiver (in the stack): {ours.Accepted:N0} accepted in {duration.TotalSeconds:F0} s = {ours.AcceptedPerSecond:N0}/s, other answers {ours.Other:N0}, {ours.Latency}");
@@ -137,6 +143,10 @@ async Task<bool> ThroughputAsync()
     Console.WriteLine($"  stored {stored:N0}, done {done:N0}, 'succeeded' audit rows (one per Slack message) {rows.Count:N0}, deliveries with more than one {duplicated:N0}");
     Console.WriteLine($"  whole run: {rows.Count:N0} deliveries from first receipt to last completion in {elapsed.TotalSeconds:F1} s = {rows.Count / elapsed.TotalSeconds:N0} deliveries/s");
     CpuUsage.Print(cpuUsed, rows.Count, elapsed);
+    if (statements is not null)
+    {
+        await statements.PrintAsync(rows.Count, stop.Token);
+    }
 
     using var peer = await NodePeer.StartAsync(stack.GitHubWebhookSecret, Path.Combine(stack.DataDirectory, "node-peer.log"), stop.Token);
     var theirs = await Wrk.RunAsync(peer.Endpoint, $"{run}-peer", load.Body, load.Signature, Connections, duration, stop.Token);
