@@ -2,7 +2,6 @@ using System.Net;
 using Integrations.ApiKeys;
 using Integrations.Receiver.Client;
 using Integrations.Worker.Client;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Integrations.AppHost;
 
@@ -37,7 +36,7 @@ public static class OperatorCommandExtensions
             Description = "Queue every dead-lettered delivery for one more attempt.",
             ConfirmationMessage = "Queue every dead letter for another attempt?",
             IconName = "ArrowRepeatAll",
-            UpdateState = WhenHealthy,
+            UpdateState = WhenRunning,
         });
 
         worker.WithCommand(BackfillDeliveries, "Recover lost deliveries", Answering("worker", async context =>
@@ -51,7 +50,7 @@ public static class OperatorCommandExtensions
         {
             Description = "Ask every configured provider (Stripe, GitHub) what it sent since the last run, and recover what was never stored.",
             IconName = "ArrowDownload",
-            UpdateState = WhenHealthy,
+            UpdateState = WhenRunning,
         });
 
         return worker.WithCommand(ReplayDelivery, "Replay a delivery", Answering("worker", async context =>
@@ -72,7 +71,7 @@ public static class OperatorCommandExtensions
         {
             Description = "Run a stored delivery's flow again; effects already done are skipped.",
             IconName = "ArrowClockwise",
-            UpdateState = WhenHealthy,
+            UpdateState = WhenRunning,
             Arguments =
             [
                 new InteractionInput { Name = "provider", Label = "Provider", InputType = InputType.Text, Required = true, Placeholder = "github" },
@@ -151,9 +150,14 @@ public static class OperatorCommandExtensions
             }
         };
 
-    /// <summary>Enabled while the service is healthy, as the dashboard's HTTP commands are.</summary>
-    private static ResourceCommandState WhenHealthy(UpdateCommandStateContext context) =>
-        context.ResourceSnapshot.HealthStatus is HealthStatus.Healthy ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
+    /// <summary>
+    /// Enabled while the service runs, as Aspire's HTTP commands are (their default watches the resource's
+    /// state, not its health): a degraded worker, e.g. after a failed gap recovery, can still be asked again.
+    /// </summary>
+    private static ResourceCommandState WhenRunning(UpdateCommandStateContext context) =>
+        context.ResourceSnapshot.State?.Text is var state && (state == KnownResourceStates.Running || state == KnownResourceStates.RuntimeUnhealthy)
+            ? ResourceCommandState.Enabled
+            : ResourceCommandState.Disabled;
 
     /// <summary>A client of <paramref name="endpoint"/> that sends the service's admin key.</summary>
     private static async Task<HttpClient> ClientAsync(EndpointReference endpoint, IResourceBuilder<ParameterResource> key, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Integrations.AppHost.Tests;
 
@@ -15,6 +16,29 @@ public sealed class DashboardCommandTests(StackFixture stack)
         Assert.Contains(OperatorCommandExtensions.ReplayDelivery, Commands(model, "worker"));
         Assert.Contains(OperatorCommandExtensions.BackfillDeliveries, Commands(model, "worker"));
         Assert.Contains(OperatorCommandExtensions.RotateWebhookSecret, Commands(model, "receiver"));
+    }
+
+    [Theory]
+    [InlineData("Running", HealthStatus.Healthy, true)]
+    [InlineData("Running", HealthStatus.Degraded, true)]
+    [InlineData("Running", HealthStatus.Unhealthy, true)]
+    [InlineData("Starting", null, false)]
+    [InlineData("Exited", null, false)]
+    public void TheWorkersCommandsAreEnabledWhileItRunsHealthyOrNot(string state, HealthStatus? health, bool enabled)
+    {
+        // A worker degraded by a failed gap recovery must still take the command that runs it again.
+        var model = stack.App.Services.GetRequiredService<DistributedApplicationModel>();
+        var snapshot = new CustomResourceSnapshot { ResourceType = "Project", Properties = [], State = new ResourceStateSnapshot(state, null) }
+            .WithHealthReports([new HealthReportSnapshot("worker_check", health, null, null)]);
+        var context = new UpdateCommandStateContext { ResourceSnapshot = snapshot, Services = stack.App.Services };
+
+        string[] ours = [OperatorCommandExtensions.RedriveDeadLetters, OperatorCommandExtensions.ReplayDelivery, OperatorCommandExtensions.BackfillDeliveries];
+        var commands = model.Resources.Single(r => r.Name == "worker").Annotations.OfType<ResourceCommandAnnotation>().Where(c => ours.Contains(c.Name)).ToList();
+        Assert.Equal(ours.Length, commands.Count);
+        foreach (var command in commands)
+        {
+            Assert.Equal(enabled ? ResourceCommandState.Enabled : ResourceCommandState.Disabled, command.UpdateState(context));
+        }
     }
 
     [Fact]
