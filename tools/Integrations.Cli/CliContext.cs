@@ -8,7 +8,7 @@ namespace Integrations.Cli;
 /// <summary>What every command needs: the global options, the console, and one way to run and report.</summary>
 public sealed class CliContext(GlobalOptions options, CliConsole console)
 {
-    private static readonly JsonSerializerOptions IndentedJson = new(ServiceClient.Json) { WriteIndented = true };
+    private static readonly JsonSerializerOptions IndentedJson = new(JsonSerializerOptions.Web) { WriteIndented = true };
 
     public GlobalOptions Options { get; } = options;
 

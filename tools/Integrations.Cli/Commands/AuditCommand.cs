@@ -129,7 +129,7 @@ public static class AuditCommand
         {
             foreach (var row in rows)
             {
-                output.WriteLine(JsonSerializer.Serialize(row, ServiceClient.Json));
+                output.WriteLine(JsonSerializer.Serialize(row, JsonSerializerOptions.Web));
             }
         }
         else if (header || rows.Count > 0)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Integrations.ApiKeys;
 using Integrations.Worker.Client;
 
@@ -13,8 +12,6 @@ namespace Integrations.Cli.Http;
 /// </summary>
 public sealed class ServiceClient : IDisposable
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public ServiceClient(ServiceEndpoint endpoint, string? actor = null, TimeSpan? timeout = null, HttpMessageHandler? handler = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
