@@ -21,6 +21,10 @@ public static class Extensions
     /// <summary>The prefix shared by every ActivitySource and Meter the Integrations services create.</summary>
     public const string TelemetryPrefix = "Integrations.";
 
+    /// <summary>Framework log categories that write a line per request, call or command; warnings and errors only.</summary>
+    public static readonly IReadOnlyList<string> PerCallLogCategories =
+        ["Microsoft.AspNetCore", "System.Net.Http.HttpClient", "Polly", "Npgsql.Command"];
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -69,14 +73,17 @@ public static class Extensions
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         // Per-request lines from the framework (ASP.NET Core's request start/finish and routing,
-        // HttpClient's four lines per call, Npgsql's per command) are what a trace already shows. At
-        // thousands of deliveries a second they were tens of thousands of lines a second, each written
-        // to the console that DCP captures and exported to the dashboard, which cost more CPU than the
-        // work they described. Warnings and errors still reach both. A more specific category in
-        // configuration (e.g. Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics) turns one back on.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        builder.Logging.AddFilter("Npgsql.Command", LogLevel.Warning);
+        // HttpClient's four lines per call, Polly's "Execution attempt" for every call through a
+        // resilience handler, Npgsql's per command) are what a trace already shows. At thousands of
+        // deliveries a second they were tens of thousands of lines a second, each written to the
+        // console that DCP captures and exported to the dashboard, which cost more CPU than the work
+        // they described. Warnings and errors still reach both (a retried attempt is Polly's warning).
+        // A more specific category in configuration (e.g.
+        // Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics) turns one back on.
+        foreach (var category in PerCallLogCategories)
+        {
+            builder.Logging.AddFilter(category, LogLevel.Warning);
+        }
 
         builder.Logging.AddOpenTelemetry(logging =>
         {
