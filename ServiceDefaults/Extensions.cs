@@ -103,8 +103,10 @@ public static class Extensions
             {
                 var ratio = TraceSampling.ParseRatio(builder.Configuration[TraceSampling.RatioKey])
                     ?? throw new InvalidOperationException($"{TraceSampling.RatioKey} must be a number from 0 to 1.");
+                var perSecond = TraceSampling.ParsePerSecond(builder.Configuration[TraceSampling.PerSecondKey])
+                    ?? throw new InvalidOperationException($"{TraceSampling.PerSecondKey} must be a number from 0 to 100000.");
                 // Before the exporter (added below), so a failed span is marked for export before it is batched.
-                tracing.AddTraceSampling(ratio);
+                tracing.AddTraceSampling(ratio, perSecond);
                 tracing.AddSource(builder.Environment.ApplicationName)
                     .AddSource(TelemetryPrefix + "*")
                     .AddAspNetCoreInstrumentation(options =>

@@ -6,16 +6,21 @@ using OpenTelemetry.Trace;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Which spans every service exports. <c>Telemetry:TraceSampleRatio</c> (0 to 1, default 1: every
-/// trace) keeps that share of traces, decided once where a trace starts and followed by every span and
-/// service after it (parent-based, carried in <c>traceparent</c> and in each stored delivery), so a
-/// delivery's trace is kept or dropped whole from the 202 to its audit rows. Spans of the other traces
-/// are still recorded in-process, and any that ends in error is exported anyway: a failure is always
-/// in the dashboard, whatever the ratio.
+/// Which spans every service exports. A trace is kept or dropped whole: the decision is taken once,
+/// where the trace starts, and followed by every span and service after it (parent-based, carried in
+/// <c>traceparent</c> and in each stored delivery), so a delivery's trace runs whole from the 202 to
+/// its audit rows or is not exported at all. Where a service starts a trace, the first
+/// <c>Telemetry:TracesPerSecond</c> traces of each second are kept (default 0), and
+/// <c>Telemetry:TraceSampleRatio</c> (0 to 1, default 1: every trace) of the rest: a developer's
+/// handful of requests is always traced, and a burst of thousands costs a bounded share. Spans of
+/// the other traces are still recorded in-process, and any that ends in error is exported anyway: a
+/// failure is always in the dashboard, whatever the settings.
 /// </summary>
 public static class TraceSampling
 {
     public const string RatioKey = "Telemetry:TraceSampleRatio";
+
+    public const string PerSecondKey = "Telemetry:TracesPerSecond";
 
     /// <summary>Npgsql's activity source, which Aspire's PostgreSQL client integration subscribes to.</summary>
     public const string DatabaseSource = "Npgsql";
@@ -26,16 +31,65 @@ public static class TraceSampling
         : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1 ? ratio
         : null;
 
-    public static TracerProviderBuilder AddTraceSampling(this TracerProviderBuilder tracing, double ratio) =>
+    /// <summary>The configured traces per second, or null when it is not a number from 0 to 100,000.</summary>
+    public static double? ParsePerSecond(string? value) =>
+        value is null ? 0
+        : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var perSecond) && perSecond is >= 0 and <= 100_000 ? perSecond
+        : null;
+
+    public static TracerProviderBuilder AddTraceSampling(this TracerProviderBuilder tracing, double ratio, double perSecond = 0, TimeProvider? time = null) =>
         (ratio >= 1
             ? tracing.SetSampler(new AlwaysOnSampler())
-            : tracing.SetSampler(new ErrorKeepingSampler(ratio)).AddProcessor(new ExportErrors()))
+            : tracing.SetSampler(new ErrorKeepingSampler(new RootSampler(perSecond, ratio, time ?? TimeProvider.System))).AddProcessor(new ExportErrors()))
         .AddProcessor(new DropUntracedDatabaseCommands());
 
-    /// <summary>Parent-based ratio sampling, except that a dropped span is still recorded, so it can be exported if it fails.</summary>
-    internal sealed class ErrorKeepingSampler(double ratio) : Sampler
+    /// <summary>
+    /// Decides for a span that starts a trace: the first <paramref name="perSecond"/> of each second
+    /// (a token bucket holding at most one second's worth), then <paramref name="ratio"/> of the rest.
+    /// A client span that starts a trace (a database command or a call made outside any request or
+    /// delivery: a poll, a shipper's batch) takes no token, so background work cannot use up the
+    /// traces meant for requests and deliveries.
+    /// </summary>
+    internal sealed class RootSampler(double perSecond, double ratio, TimeProvider time) : Sampler
     {
-        private readonly ParentBasedSampler _sampler = new(new TraceIdRatioBasedSampler(ratio));
+        private readonly double _perSecond = perSecond;
+        private readonly TraceIdRatioBasedSampler _beyond = new(ratio);
+        private readonly Lock _lock = new();
+        private double _tokens = perSecond;
+        private long _refilledAt = time.GetTimestamp();
+
+        public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
+            samplingParameters.Kind != ActivityKind.Client && TryTake()
+                ? new SamplingResult(SamplingDecision.RecordAndSample)
+                : _beyond.ShouldSample(samplingParameters);
+
+        private bool TryTake()
+        {
+            if (_perSecond <= 0)
+            {
+                return false;
+            }
+
+            lock (_lock)
+            {
+                var now = time.GetTimestamp();
+                _tokens = Math.Min(_perSecond, _tokens + time.GetElapsedTime(_refilledAt, now).TotalSeconds * _perSecond);
+                _refilledAt = now;
+                if (_tokens < 1)
+                {
+                    return false;
+                }
+
+                _tokens--;
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Parent-based sampling, except that a dropped span is still recorded, so it can be exported if it fails.</summary>
+    internal sealed class ErrorKeepingSampler(Sampler root) : Sampler
+    {
+        private readonly ParentBasedSampler _sampler = new(root);
 
         public override SamplingResult ShouldSample(in SamplingParameters samplingParameters)
         {

@@ -146,11 +146,24 @@ public static class ServiceWiringExtensions
     /// <summary>The metric export interval when <c>TELEMETRY_METRIC_EXPORT_SECONDS</c> is not set.</summary>
     public const int DefaultMetricExportSeconds = 10;
 
+    /// <summary>In run mode, the traces each service keeps every second, where it starts them, when <c>TELEMETRY_TRACES_PER_SECOND</c> is not set.</summary>
+    public const double DefaultTracesPerSecond = 50;
+
+    /// <summary>In run mode, the share of traces kept beyond those, when <c>TELEMETRY_TRACE_SAMPLE_RATIO</c> is not set.</summary>
+    public const double DefaultTraceSampleRatio = 0.1;
+
     /// <summary>
     /// Telemetry settings every service gets; call it after the last project is added.
     /// <list type="bullet">
-    /// <item>Traces are sampled at the ratio <c>TELEMETRY_TRACE_SAMPLE_RATIO</c> sets (environment or
-    /// <c>.env</c>; 0 to 1, default 1: every trace). Failed spans are exported at any ratio.</item>
+    /// <item>Traces: where a service starts a trace (the receiver for a webhook, any service for an
+    /// API request), it keeps the first <c>TELEMETRY_TRACES_PER_SECOND</c> of each second and
+    /// <c>TELEMETRY_TRACE_SAMPLE_RATIO</c> of the rest; every later span and service follows that
+    /// decision, so a delivery's trace is kept or dropped whole. Failed spans are exported whatever
+    /// the settings. In run mode the defaults are 50 a second and one in ten: a developer's requests
+    /// are all traced, and under load the dashboard ingests a bounded share, where at every trace it
+    /// cost about a fifth of the machine and its trace buffer (10,000) held only the last few seconds
+    /// (docs/decisions/trace-sampling-in-run-mode.md). Set the ratio to 1 for every trace. A
+    /// deployment gets only what is set, and the services' own default is every trace.</item>
     /// <item>Metrics are exported every <c>TELEMETRY_METRIC_EXPORT_SECONDS</c> (1 to 300, default 10).
     /// Aspire asks for every second, so the dashboard's graphs move live; with seven services each
     /// exporting its runtime, HTTP and own instruments, that was most of what the stack costs at rest
@@ -162,7 +175,8 @@ public static class ServiceWiringExtensions
     public static IDistributedApplicationBuilder WithTelemetrySettings(this IDistributedApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var ratio = builder.Configuration["TELEMETRY_TRACE_SAMPLE_RATIO"] is { Length: > 0 } text ? text : null;
+        var ratio = TraceSampleRatio(builder.Configuration["TELEMETRY_TRACE_SAMPLE_RATIO"]);
+        var perSecond = TracesPerSecond(builder.Configuration["TELEMETRY_TRACES_PER_SECOND"]);
         var metricSeconds = MetricExportSeconds(builder.Configuration["TELEMETRY_METRIC_EXPORT_SECONDS"]);
         var metricInterval = (metricSeconds * 1000).ToString(CultureInfo.InvariantCulture);
 
@@ -171,14 +185,20 @@ public static class ServiceWiringExtensions
             // After Aspire's own OTLP settings (added with the project), so these win.
             project.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
             {
-                if (context.ExecutionContext.IsRunMode)
+                var runMode = context.ExecutionContext.IsRunMode;
+                if (runMode)
                 {
                     context.EnvironmentVariables["OTEL_METRIC_EXPORT_INTERVAL"] = metricInterval;
                 }
 
-                if (ratio is not null)
+                if ((ratio ?? (runMode ? DefaultTraceSampleRatio : null)) is { } traceRatio)
                 {
-                    context.EnvironmentVariables["Telemetry__TraceSampleRatio"] = ratio;
+                    context.EnvironmentVariables["Telemetry__TraceSampleRatio"] = traceRatio.ToString(CultureInfo.InvariantCulture);
+                }
+
+                if ((perSecond ?? (runMode ? DefaultTracesPerSecond : null)) is { } tracesPerSecond)
+                {
+                    context.EnvironmentVariables["Telemetry__TracesPerSecond"] = tracesPerSecond.ToString(CultureInfo.InvariantCulture);
                 }
             }));
         }
@@ -210,6 +230,20 @@ public static class ServiceWiringExtensions
 
         return builder;
     }
+
+    /// <summary>The ratio <c>TELEMETRY_TRACE_SAMPLE_RATIO</c> sets: null when unset or empty.</summary>
+    /// <exception cref="InvalidOperationException">It is not a number from 0 to 1.</exception>
+    public static double? TraceSampleRatio(string? value) =>
+        string.IsNullOrEmpty(value) ? null
+        : double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1 ? ratio
+        : throw new InvalidOperationException("TELEMETRY_TRACE_SAMPLE_RATIO must be a number from 0 to 1 (1: every trace).");
+
+    /// <summary>The traces per second <c>TELEMETRY_TRACES_PER_SECOND</c> sets: null when unset or empty.</summary>
+    /// <exception cref="InvalidOperationException">It is not a number from 0 to 100,000.</exception>
+    public static double? TracesPerSecond(string? value) =>
+        string.IsNullOrEmpty(value) ? null
+        : double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var perSecond) && perSecond is >= 0 and <= 100_000 ? perSecond
+        : throw new InvalidOperationException("TELEMETRY_TRACES_PER_SECOND must be a number from 0 to 100000.");
 
     /// <summary>The metric export interval <c>TELEMETRY_METRIC_EXPORT_SECONDS</c> sets: unset or empty is the default.</summary>
     /// <exception cref="InvalidOperationException">It is not a whole number of seconds from 1 to 300.</exception>

@@ -115,6 +115,45 @@ public sealed class IntegrationSettingsTests
     }
 
     [Theory]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("0", 0.0)]
+    [InlineData("0.25", 0.25)]
+    [InlineData("1", 1.0)]
+    public void TraceSampleRatioIsUnsetOrFromZeroToOne(string? value, double? expected) =>
+        Assert.Equal(expected, ServiceWiringExtensions.TraceSampleRatio(value));
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("-0.1")]
+    [InlineData("all")]
+    public void TraceSampleRatioOutOfRangeNamesTheSetting(string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ServiceWiringExtensions.TraceSampleRatio(value));
+
+        Assert.Contains("TELEMETRY_TRACE_SAMPLE_RATIO", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("0", 0.0)]
+    [InlineData("200", 200.0)]
+    public void TracesPerSecondIsUnsetOrANumber(string? value, double? expected) =>
+        Assert.Equal(expected, ServiceWiringExtensions.TracesPerSecond(value));
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("100001")]
+    [InlineData("many")]
+    public void TracesPerSecondOutOfRangeNamesTheSetting(string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ServiceWiringExtensions.TracesPerSecond(value));
+
+        Assert.Contains("TELEMETRY_TRACES_PER_SECOND", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(null, ServiceWiringExtensions.DefaultMetricExportSeconds)]
     [InlineData("", ServiceWiringExtensions.DefaultMetricExportSeconds)]
     [InlineData("1", 1)]

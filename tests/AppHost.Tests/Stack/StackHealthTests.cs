@@ -23,7 +23,8 @@ public sealed class StackHealthTests(StackFixture stack)
 
     /// <summary>
     /// Each service exports its metrics every 10 s (TELEMETRY_METRIC_EXPORT_SECONDS' default), not
-    /// every second as Aspire asks, and runs without dynamic PGO: read from the environment its
+    /// every second as Aspire asks, keeps the first 50 traces it starts each second and one in ten
+    /// beyond (the run-mode defaults), and runs without dynamic PGO: read from the environment its
     /// process was started with.
     /// </summary>
     [Theory]
@@ -37,6 +38,8 @@ public sealed class StackHealthTests(StackFixture stack)
 
         Assert.Contains($"OTEL_METRIC_EXPORT_INTERVAL={ServiceWiringExtensions.DefaultMetricExportSeconds * 1000}", environment);
         Assert.Contains("DOTNET_TieredPGO=0", environment);
+        Assert.Contains("Telemetry__TracesPerSecond=50", environment);
+        Assert.Contains("Telemetry__TraceSampleRatio=0.1", environment);
     }
 
     /// <summary>

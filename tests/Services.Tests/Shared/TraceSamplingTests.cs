@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 
@@ -7,7 +8,8 @@ namespace Integrations.Services.Tests;
 
 /// <summary>
 /// Trace sampling as every service configures it: a trace is kept or dropped whole by its root's
-/// decision, and a span that fails is exported whatever the ratio.
+/// decision, the first traces of each second are kept, and a span that fails is exported whatever the
+/// settings.
 /// </summary>
 public sealed class TraceSamplingTests
 {
@@ -96,6 +98,67 @@ public sealed class TraceSamplingTests
 
         Assert.Equal(ratio >= 1 ? ["failed poll", "ledger start", "delivery"] : ["failed poll"], exported.Select(a => a.DisplayName));
     }
+
+    [Fact]
+    public void TheFirstTracesOfEachSecondAreKeptWholeAndNoMore()
+    {
+        using var source = new ActivitySource($"sampling-{Guid.NewGuid():N}");
+        var time = new FakeTimeProvider();
+        var exported = new List<Activity>();
+        using (var provider = Sdk.CreateTracerProviderBuilder().AddSource(source.Name).AddTraceSampling(0, perSecond: 5, time).AddInMemoryExporter(exported).Build())
+        {
+            StartDeliveries(20);
+            time.Advance(TimeSpan.FromMilliseconds(400));
+            StartDeliveries(20);
+            time.Advance(TimeSpan.FromSeconds(10));
+            StartDeliveries(20);
+        }
+
+        // 5 at once, 2 refilled in 0.4 s, then 5 again: a quiet spell refills one second's worth, no more.
+        var roots = exported.Where(a => a.DisplayName == "receive").Select(a => a.TraceId).ToHashSet();
+        Assert.Equal(12, roots.Count);
+        Assert.Equal(roots, exported.Where(a => a.DisplayName == "store").Select(a => a.TraceId).ToHashSet());
+
+        void StartDeliveries(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                using var root = source.StartActivity("receive", ActivityKind.Server);
+                using var child = source.StartActivity("store");
+            }
+        }
+    }
+
+    [Fact]
+    public void ACallThatStartsATraceTakesNoneOfTheSecondsTraces()
+    {
+        using var source = new ActivitySource($"sampling-{Guid.NewGuid():N}");
+        var exported = new List<Activity>();
+        using (var provider = Sdk.CreateTracerProviderBuilder().AddSource(source.Name).AddTraceSampling(0, perSecond: 2, new FakeTimeProvider()).AddInMemoryExporter(exported).Build())
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                using var poll = source.StartActivity("shipper batch", ActivityKind.Client);
+            }
+
+            for (var i = 0; i < 3; i++)
+            {
+                using var request = source.StartActivity("receive", ActivityKind.Server);
+            }
+        }
+
+        Assert.Equal(["receive", "receive"], exported.Select(a => a.DisplayName));
+    }
+
+    [Theory]
+    [InlineData(null, 0.0)]
+    [InlineData("50", 50.0)]
+    [InlineData("0.5", 0.5)]
+    [InlineData("-1", null)]
+    [InlineData("100001", null)]
+    [InlineData("fifty", null)]
+    public void TracesPerSecondIsANumberFromZeroTo100000(string? configured, double? expected) =>
+        Assert.Equal(expected, TraceSampling.ParsePerSecond(configured));
 
     [Theory]
     [InlineData(null, 1.0)]
