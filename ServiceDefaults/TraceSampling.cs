@@ -44,8 +44,9 @@ public static class TraceSampling
         .AddProcessor(new DropUntracedDatabaseCommands());
 
     /// <summary>
-    /// Decides for a span that starts a trace: the first <paramref name="perSecond"/> of each second
-    /// (a token bucket holding at most one second's worth), then <paramref name="ratio"/> of the rest.
+    /// Decides for a span that starts a trace: with links, as its linked traces were decided;
+    /// otherwise the first <paramref name="perSecond"/> of each second (a token bucket holding at most
+    /// one second's worth), then <paramref name="ratio"/> of the rest.
     /// A client span that starts a trace (a database command or a call made outside any request or
     /// delivery: a poll, a shipper's batch) takes no token, so background work cannot use up the
     /// traces meant for requests and deliveries.
@@ -58,10 +59,38 @@ public static class TraceSampling
         private double _tokens = perSecond;
         private long _refilledAt = time.GetTimestamp();
 
-        public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
-            samplingParameters.Kind != ActivityKind.Client && TryTake()
+        public override SamplingResult ShouldSample(in SamplingParameters samplingParameters)
+        {
+            if (samplingParameters.Links is { } links && FollowLinks(links) is { } linked)
+            {
+                return new SamplingResult(linked);
+            }
+
+            return samplingParameters.Kind != ActivityKind.Client && TryTake()
                 ? new SamplingResult(SamplingDecision.RecordAndSample)
                 : _beyond.ShouldSample(samplingParameters);
+        }
+
+        /// <summary>
+        /// A span that starts a trace with links does work for the linked traces (a batch of several
+        /// deliveries' calls): it is kept when any of them is kept and dropped otherwise, so a kept
+        /// delivery's batches can be followed from it, and nobody else's are exported. Null: no links.
+        /// </summary>
+        private static SamplingDecision? FollowLinks(IEnumerable<ActivityLink> links)
+        {
+            SamplingDecision? decision = null;
+            foreach (var link in links)
+            {
+                if (link.Context.TraceFlags.HasFlag(ActivityTraceFlags.Recorded))
+                {
+                    return SamplingDecision.RecordAndSample;
+                }
+
+                decision = SamplingDecision.Drop;
+            }
+
+            return decision;
+        }
 
         private bool TryTake()
         {

@@ -81,7 +81,7 @@ public sealed class ResilienceStack() : SharedStack("resilience")
                 .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500")
                 .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "500")
                 .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "2000")
-                // Every trace, not run mode's first 50 a second and one in ten: the leak scan reads every span.
+                // Every trace, not run mode's first 10 a second and one in a hundred: the leak scan reads every span.
                 .WithEnvironment("Telemetry__TraceSampleRatio", "1");
         }
     }

@@ -19,7 +19,10 @@ namespace Integrations.Worker.Connectors;
 /// </para>
 /// <para>
 /// Tracing: each batched call runs in an activity of its own, linked to the activity of every
-/// caller in it, so a delivery's trace leads to the call that carried its item and back.
+/// caller in it whose trace is exported, so a delivery's trace leads to the call that carried its
+/// item and back. Callers whose traces are sampled out get no link (it would point at nothing in the
+/// dashboard, and a batch carries up to <c>maxBatch</c> of them), and a batch that carries no exported
+/// trace is not exported itself unless it fails (<c>TraceSampling</c> follows the links).
 /// </para>
 /// </summary>
 public sealed class Coalescer<TItem, TResult> : IAsyncDisposable
@@ -118,10 +121,16 @@ public sealed class Coalescer<TItem, TResult> : IAsyncDisposable
         var links = new List<ActivityLink>(batch.Count);
         foreach (var pending in batch)
         {
-            if (pending.Caller != default)
+            if (pending.Caller != default && pending.Caller.TraceFlags.HasFlag(ActivityTraceFlags.Recorded))
             {
                 links.Add(new ActivityLink(pending.Caller));
             }
+        }
+
+        // With no exported caller, one unexported link lets the sampler drop the batch the same way.
+        if (links.Count == 0 && batch.Find(pending => pending.Caller != default) is { } unexported)
+        {
+            links.Add(new ActivityLink(unexported.Caller));
         }
 
         var activity = DeliveryProcessor.ActivitySource.StartActivity(_name, ActivityKind.Internal, parentContext: default, links: links);

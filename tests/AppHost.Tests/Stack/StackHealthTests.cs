@@ -23,7 +23,7 @@ public sealed class StackHealthTests(StackFixture stack)
 
     /// <summary>
     /// Each service exports its metrics every 10 s (TELEMETRY_METRIC_EXPORT_SECONDS' default), not
-    /// every second as Aspire asks, keeps the first 50 traces it starts each second and one in ten
+    /// every second as Aspire asks, keeps the first 10 traces it starts each second and one in a hundred
     /// beyond (the run-mode defaults), and runs without dynamic PGO: read from the environment its
     /// process was started with.
     /// </summary>
@@ -38,8 +38,8 @@ public sealed class StackHealthTests(StackFixture stack)
 
         Assert.Contains($"OTEL_METRIC_EXPORT_INTERVAL={ServiceWiringExtensions.DefaultMetricExportSeconds * 1000}", environment);
         Assert.Contains("DOTNET_TieredPGO=0", environment);
-        Assert.Contains("Telemetry__TracesPerSecond=50", environment);
-        Assert.Contains("Telemetry__TraceSampleRatio=0.1", environment);
+        Assert.Contains("Telemetry__TracesPerSecond=10", environment);
+        Assert.Contains("Telemetry__TraceSampleRatio=0.01", environment);
     }
 
     /// <summary>

@@ -150,6 +150,30 @@ public sealed class TraceSamplingTests
         Assert.Equal(["receive", "receive"], exported.Select(a => a.DisplayName));
     }
 
+    [Fact]
+    public void ABatchIsKeptWhenItCarriesAKeptDeliveryAndTakesNoneOfTheSecondsTraces()
+    {
+        using var source = new ActivitySource($"sampling-{Guid.NewGuid():N}");
+        var exported = new List<Activity>();
+        var kept = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
+        var dropped = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None, isRemote: true);
+        using (var provider = Sdk.CreateTracerProviderBuilder().AddSource(source.Name).AddTraceSampling(0, perSecond: 1, new FakeTimeProvider()).AddInMemoryExporter(exported).Build())
+        {
+            using (source.StartActivity("gate begin batch", ActivityKind.Internal, parentContext: default, links: [new(dropped), new(kept)]))
+            {
+            }
+
+            for (var i = 0; i < 5; i++)
+            {
+                using var batch = source.StartActivity("gate complete batch", ActivityKind.Internal, parentContext: default, links: [new(dropped)]);
+            }
+
+            using var request = source.StartActivity("receive", ActivityKind.Server);
+        }
+
+        Assert.Equal(["gate begin batch", "receive"], exported.Select(a => a.DisplayName));
+    }
+
     [Theory]
     [InlineData(null, 0.0)]
     [InlineData("50", 50.0)]
