@@ -161,9 +161,8 @@ public static class ServiceWiringExtensions
     /// decision, so a delivery's trace is kept or dropped whole. Failed spans are exported whatever
     /// the settings. In run mode the defaults are 10 a second and one in a hundred: a developer's
     /// requests are all traced, and under load the dashboard stores a bounded share. It stores each
-    /// span in SQLite at about 0.4 ms of CPU, so at every trace it took a fifth of the machine and
-    /// more, and its trace buffer (10,000) held only the last few seconds
-    /// (docs/decisions/trace-sampling-in-run-mode.md). Set the ratio to 1 for every trace. A
+    /// span in SQLite: at every trace that took a fifth of the machine and more under load, and its
+    /// trace limit (10,000) held only the last seconds (docs/decisions/trace-sampling-in-run-mode.md). Set the ratio to 1 for every trace. A
     /// deployment gets only what is set, and the services' own default is every trace.</item>
     /// <item>Metrics are exported every <c>TELEMETRY_METRIC_EXPORT_SECONDS</c> (1 to 300, default 10).
     /// Aspire asks for every second, so the dashboard's graphs move live; with seven services each
