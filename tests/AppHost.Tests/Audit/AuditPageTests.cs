@@ -123,7 +123,8 @@ public sealed class AuditPageTests(StackFixture stack)
         Assert.All(lines, l => Assert.Equal(("github", "operator"), (l.GetProperty("provider").GetString(), l.GetProperty("caller").GetString())));
 
         // Time: an hour ago as From keeps the rows, as To drops them, and the export follows.
-        var hourAgo = DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        // To the minute: a datetime-local input rewrites ":00" seconds away, and Playwright refuses a fill that does not read back as written.
+        var hourAgo = DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture);
         await page.FillAsync("input[name=from]", hourAgo);
         await page.ClickAsync("form.filters button[type=submit]");
         await Assertions.Expect(rows).ToHaveCountAsync(2);
