@@ -101,10 +101,8 @@ public static class Extensions
             })
             .WithTracing(tracing =>
             {
-                var ratio = TraceSampling.ParseRatio(builder.Configuration[TraceSampling.RatioKey])
-                    ?? throw new InvalidOperationException($"{TraceSampling.RatioKey} must be a number from 0 to 1.");
-                var perSecond = TraceSampling.ParsePerSecond(builder.Configuration[TraceSampling.PerSecondKey])
-                    ?? throw new InvalidOperationException($"{TraceSampling.PerSecondKey} must be a number from 0 to 100000.");
+                var ratio = TraceSamplingSettings.Ratio(builder.Configuration[TraceSamplingSettings.RatioKey], TraceSamplingSettings.RatioKey) ?? 1;
+                var perSecond = TraceSamplingSettings.PerSecond(builder.Configuration[TraceSamplingSettings.PerSecondKey], TraceSamplingSettings.PerSecondKey) ?? 0;
                 // Before the exporter (added below), so a failed span is marked for export before it is batched.
                 tracing.AddTraceSampling(ratio, perSecond);
                 tracing.AddSource(builder.Environment.ApplicationName)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 
@@ -11,31 +10,15 @@ namespace Microsoft.Extensions.Hosting;
 /// <c>traceparent</c> and in each stored delivery), so a delivery's trace runs whole from the 202 to
 /// its audit rows or is not exported at all. Where a service starts a trace, the first
 /// <c>Telemetry:TracesPerSecond</c> traces of each second are kept (default 0), and
-/// <c>Telemetry:TraceSampleRatio</c> (0 to 1, default 1: every trace) of the rest: a developer's
+/// <c>Telemetry:TraceSampleRatio</c> (0 to 1, default 1: every trace; <see cref="TraceSamplingSettings"/>) of the rest: a developer's
 /// handful of requests is always traced, and a burst of thousands costs a bounded share. Spans of
 /// the other traces are still recorded in-process, and any that ends in error is exported anyway: a
 /// failure is always in the dashboard, whatever the settings.
 /// </summary>
 public static class TraceSampling
 {
-    public const string RatioKey = "Telemetry:TraceSampleRatio";
-
-    public const string PerSecondKey = "Telemetry:TracesPerSecond";
-
     /// <summary>Npgsql's activity source, which Aspire's PostgreSQL client integration subscribes to.</summary>
     public const string DatabaseSource = "Npgsql";
-
-    /// <summary>The configured ratio, or null when it is not a number from 0 to 1.</summary>
-    public static double? ParseRatio(string? value) =>
-        value is null ? 1.0
-        : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1 ? ratio
-        : null;
-
-    /// <summary>The configured traces per second, or null when it is not a number from 0 to 100,000.</summary>
-    public static double? ParsePerSecond(string? value) =>
-        value is null ? 0
-        : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var perSecond) && perSecond is >= 0 and <= 100_000 ? perSecond
-        : null;
 
     public static TracerProviderBuilder AddTraceSampling(this TracerProviderBuilder tracing, double ratio, double perSecond = 0, TimeProvider? time = null) =>
         (ratio >= 1

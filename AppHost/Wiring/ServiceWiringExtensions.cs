@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 namespace Integrations.AppHost;
 
@@ -162,8 +163,9 @@ public static class ServiceWiringExtensions
     /// the settings. In run mode the defaults are 10 a second and one in a hundred: a developer's
     /// requests are all traced, and under load the dashboard stores a bounded share. It stores each
     /// span in SQLite: at every trace that took a fifth of the machine and more under load, and its
-    /// trace limit (10,000) held only the last seconds (docs/decisions/trace-sampling-in-run-mode.md). Set the ratio to 1 for every trace. A
-    /// deployment gets only what is set, and the services' own default is every trace.</item>
+    /// trace limit (10,000) held only the last seconds (docs/decisions/trace-sampling-in-run-mode.md).
+    /// Set the ratio to 1 for every trace. A deployment gets only what is set, and the services' own
+    /// default is every trace. The ranges are <see cref="TraceSamplingSettings"/>'s.</item>
     /// <item>Metrics are exported every <c>TELEMETRY_METRIC_EXPORT_SECONDS</c> (1 to 300, default 10).
     /// Aspire asks for every second, so the dashboard's graphs move live; with seven services each
     /// exporting its runtime, HTTP and own instruments, that was most of what the stack costs at rest
@@ -233,17 +235,11 @@ public static class ServiceWiringExtensions
 
     /// <summary>The ratio <c>TELEMETRY_TRACE_SAMPLE_RATIO</c> sets: null when unset or empty.</summary>
     /// <exception cref="InvalidOperationException">It is not a number from 0 to 1.</exception>
-    public static double? TraceSampleRatio(string? value) =>
-        string.IsNullOrEmpty(value) ? null
-        : double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1 ? ratio
-        : throw new InvalidOperationException("TELEMETRY_TRACE_SAMPLE_RATIO must be a number from 0 to 1 (1: every trace).");
+    public static double? TraceSampleRatio(string? value) => TraceSamplingSettings.Ratio(value, "TELEMETRY_TRACE_SAMPLE_RATIO");
 
     /// <summary>The traces per second <c>TELEMETRY_TRACES_PER_SECOND</c> sets: null when unset or empty.</summary>
     /// <exception cref="InvalidOperationException">It is not a number from 0 to 100,000.</exception>
-    public static double? TracesPerSecond(string? value) =>
-        string.IsNullOrEmpty(value) ? null
-        : double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var perSecond) && perSecond is >= 0 and <= 100_000 ? perSecond
-        : throw new InvalidOperationException("TELEMETRY_TRACES_PER_SECOND must be a number from 0 to 100000.");
+    public static double? TracesPerSecond(string? value) => TraceSamplingSettings.PerSecond(value, "TELEMETRY_TRACES_PER_SECOND");
 
     /// <summary>The metric export interval <c>TELEMETRY_METRIC_EXPORT_SECONDS</c> sets: unset or empty is the default.</summary>
     /// <exception cref="InvalidOperationException">It is not a whole number of seconds from 1 to 300.</exception>

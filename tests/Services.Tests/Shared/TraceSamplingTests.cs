@@ -175,22 +175,44 @@ public sealed class TraceSamplingTests
     }
 
     [Theory]
-    [InlineData(null, 0.0)]
+    [InlineData(null, null)]
+    [InlineData("", null)]
     [InlineData("50", 50.0)]
     [InlineData("0.5", 0.5)]
-    [InlineData("-1", null)]
-    [InlineData("100001", null)]
-    [InlineData("fifty", null)]
-    public void TracesPerSecondIsANumberFromZeroTo100000(string? configured, double? expected) =>
-        Assert.Equal(expected, TraceSampling.ParsePerSecond(configured));
+    [InlineData("100000", 100_000.0)]
+    public void TracesPerSecondIsUnsetOrANumberFromZeroTo100000(string? configured, double? expected) =>
+        Assert.Equal(expected, TraceSamplingSettings.PerSecond(configured, TraceSamplingSettings.PerSecondKey));
 
     [Theory]
-    [InlineData(null, 1.0)]
+    [InlineData("-1")]
+    [InlineData("100001")]
+    [InlineData("fifty")]
+    [InlineData("NaN")]
+    public void TracesPerSecondOutOfRangeStopsTheServiceNamingTheKey(string configured)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => TraceSamplingSettings.PerSecond(configured, TraceSamplingSettings.PerSecondKey));
+
+        Assert.Equal("Telemetry:TracesPerSecond must be a number from 0 to 100000.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("", null)]
     [InlineData("0.1", 0.1)]
     [InlineData("0", 0.0)]
-    [InlineData("1.5", null)]
-    [InlineData("-0.1", null)]
-    [InlineData("ten percent", null)]
-    public void TheRatioIsANumberFromZeroToOne(string? configured, double? expected) =>
-        Assert.Equal(expected, TraceSampling.ParseRatio(configured));
+    [InlineData("1", 1.0)]
+    public void TheRatioIsUnsetOrANumberFromZeroToOne(string? configured, double? expected) =>
+        Assert.Equal(expected, TraceSamplingSettings.Ratio(configured, TraceSamplingSettings.RatioKey));
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("-0.1")]
+    [InlineData("ten percent")]
+    [InlineData("Infinity")]
+    public void TheRatioOutOfRangeStopsTheServiceNamingTheKey(string configured)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => TraceSamplingSettings.Ratio(configured, TraceSamplingSettings.RatioKey));
+
+        Assert.Equal("Telemetry:TraceSampleRatio must be a number from 0 to 1 (1: every trace).", error.Message);
+    }
 }
