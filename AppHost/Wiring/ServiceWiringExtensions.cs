@@ -137,7 +137,8 @@ public static class ServiceWiringExtensions
         return builder;
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>A loopback port that is free now; the caller's process binds it shortly after.</summary>
+    internal static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

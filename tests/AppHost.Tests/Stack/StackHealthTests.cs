@@ -61,6 +61,30 @@ public sealed class StackHealthTests(StackFixture stack)
         Assert.Contains(owner.Value, ProcessTree(pid));
     }
 
+    /// <summary>
+    /// The services reach Redis and PostgreSQL on a socket the store's own process listens on, not
+    /// through a DCP proxy: the process that owns the listening socket of the connection string's port
+    /// is the store's (or a child of the script Aspire reports as its process).
+    /// </summary>
+    [Theory]
+    [InlineData("cache")]
+    [InlineData("pg")]
+    public async Task EachStoreListensOnItsEndpointItself(string store)
+    {
+        var connectionString = (await stack.App.GetConnectionStringAsync(store))!;
+        // Redis: "localhost:<port>,password=…"; PostgreSQL: "Host=localhost;Port=<port>;…".
+        var port = store == "cache"
+            ? int.Parse(connectionString.Split(',')[0].Split(':')[1], CultureInfo.InvariantCulture)
+            : new NpgsqlConnectionStringBuilder(connectionString).Port;
+        Assert.True(stack.App.ResourceNotifications.TryGetCurrentState(store, out var state));
+        var pid = Convert.ToInt32(state!.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
+
+        var owner = ListeningProcess(port);
+
+        Assert.True(owner is not null, $"Nothing listens on {store}'s port {port}.");
+        Assert.Contains(owner.Value, ProcessTree(pid));
+    }
+
     /// <summary>The process that owns the TCP socket listening on <paramref name="port"/>, read from /proc.</summary>
     private static int? ListeningProcess(int port)
     {
