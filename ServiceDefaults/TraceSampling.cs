@@ -30,9 +30,9 @@ public static class TraceSampling
     /// Decides for a span that starts a trace: with links, as its linked traces were decided;
     /// otherwise the first <paramref name="perSecond"/> of each second (a token bucket holding at most
     /// one second's worth), then <paramref name="ratio"/> of the rest.
-    /// A client span that starts a trace (a database command or a call made outside any request or
-    /// delivery: a poll, a shipper's batch) takes no token, so background work cannot use up the
-    /// traces meant for requests and deliveries.
+    /// A client or producer span that starts a trace (work the service starts itself, outside any
+    /// request or delivery: a poll, a database command, the audit shipper's batch) takes no token, so
+    /// background work cannot use up the traces meant for requests and deliveries.
     /// </summary>
     internal sealed class RootSampler(double perSecond, double ratio, TimeProvider time) : Sampler
     {
@@ -49,7 +49,7 @@ public static class TraceSampling
                 return new SamplingResult(linked);
             }
 
-            return samplingParameters.Kind != ActivityKind.Client && TryTake()
+            return samplingParameters.Kind is not (ActivityKind.Client or ActivityKind.Producer) && TryTake()
                 ? new SamplingResult(SamplingDecision.RecordAndSample)
                 : _beyond.ShouldSample(samplingParameters);
         }

@@ -129,8 +129,10 @@ public sealed class TraceSamplingTests
         }
     }
 
-    [Fact]
-    public void ACallThatStartsATraceTakesNoneOfTheSecondsTraces()
+    [Theory]
+    [InlineData(ActivityKind.Client)]
+    [InlineData(ActivityKind.Producer)]
+    public void BackgroundWorkThatStartsATraceTakesNoneOfTheSecondsTraces(ActivityKind kind)
     {
         using var source = new ActivitySource($"sampling-{Guid.NewGuid():N}");
         var exported = new List<Activity>();
@@ -138,7 +140,7 @@ public sealed class TraceSamplingTests
         {
             for (var i = 0; i < 10; i++)
             {
-                using var poll = source.StartActivity("shipper batch", ActivityKind.Client);
+                using var poll = source.StartActivity("shipper batch", kind);
             }
 
             for (var i = 0; i < 3; i++)
