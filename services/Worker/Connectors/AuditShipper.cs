@@ -10,8 +10,10 @@ namespace Integrations.Worker.Connectors;
 /// Ships the worker's <see cref="AuditOutbox"/> to the audit service: the oldest rows first, up to
 /// <see cref="MaxBatch"/> per call, locked (<c>FOR UPDATE SKIP LOCKED</c>, so replicas never ship the
 /// same rows at once) and deleted in the transaction that read them, once the audit service has
-/// committed them. It ships when rows are announced (after letting them gather for 25 ms), and
-/// polls, so rows another replica left behind (it crashed) still go. Shipping is at least once: if the deletion is lost after the audit service
+/// committed them. It ships as soon as rows are announced, with no timer: rows announced while a call
+/// is under way gather behind it and go together in the next one, so a call carries more rows as the
+/// load grows and a row never waits for a batch to fill. It also polls, so rows another replica left
+/// behind (it crashed) still go. Shipping is at least once: if the deletion is lost after the audit service
 /// committed, the rows go again, and their entry ids make the repeat a no-op there. While the audit
 /// service or the database is unreachable the rows wait, retried with a growing pause; nothing is
 /// dropped. A batch refused as invalid is sent again row by row, and a row refused alone stays in
@@ -23,33 +25,27 @@ public sealed class AuditShipper(NpgsqlDataSource dataSource, AuditOutbox outbox
     public const int MaxBatch = 1000;
 
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// How long rows gather after a wake-up before they are shipped: under load one call then carries
-    /// many deliveries' rows instead of a few (no step waits for it; only the rows reach the audit
-    /// store that much later).
-    /// </summary>
-    private static readonly TimeSpan s_gathering = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan s_longestPause = TimeSpan.FromSeconds(10);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => ShipUntilStoppedAsync(ShipAsync, outbox, logger, stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => ShipUntilStoppedAsync(ShipAsync, outbox, s_pollInterval, logger, stoppingToken);
 
     /// <summary>The shipping loop: ships at each announcement or poll, and outlives every failure of <paramref name="ship"/>.</summary>
-    internal static async Task ShipUntilStoppedAsync(Func<CancellationToken, Task<int>> ship, AuditOutbox outbox, ILogger logger, CancellationToken stoppingToken)
+    internal static async Task ShipUntilStoppedAsync(
+        Func<CancellationToken, Task<int>> ship, AuditOutbox outbox, TimeSpan pollInterval, ILogger logger, CancellationToken stoppingToken)
     {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            // Read before shipping: an announcement during the call completes it, and the next round starts at once.
             var announced = outbox.Next;
             try
             {
-                await Task.Delay(s_gathering, stoppingToken);
                 while (await ship(stoppingToken) == MaxBatch)
                 {
                 }
 
                 failures = 0;
-                await WorkSignal.WaitAsync(announced, s_pollInterval, stoppingToken);
+                await WorkSignal.WaitAsync(announced, pollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -12,7 +12,8 @@ namespace Integrations.Worker.Connectors;
 /// attempt that goes ahead (no outcome yet, and the key's own request) gets its <c>started</c> audit row in
 /// the same statement. <see cref="CompleteAsync"/> records the outcome before the gate hears of it, with the
 /// effect's audit row in the same transaction (<see cref="AuditOutbox"/>), so an effect recorded as done
-/// always has its row, and one attempted always has its <c>started</c> row.
+/// always has its row, and one attempted always has its <c>started</c> row. Only completions wake the
+/// shipper; a <c>started</c> row goes with the next shipment.
 /// Starts and completions of the deliveries under way share one statement and one commit each
 /// (<see cref="Coalescer{TItem, TResult}"/>), as the deliveries' own group commits do.
 /// </summary>
@@ -115,11 +116,10 @@ public sealed class EffectLedger : IAsyncDisposable
             }
         }
 
-        if (entries.Zip(starts).Any(pair => pair.First.MayProceed(pair.Second.Fingerprint)))
-        {
-            _outbox.Announce();
-        }
-
+        // The 'started' rows are not announced: they go with the next shipment, which the effect's own
+        // outcome announces moments later (or the shipper's poll, within a second, for a slow effect).
+        // Announcing both woke the shipper twice per effect, and its calls to the audit service carried
+        // half the rows each.
         return entries;
     }
 
