@@ -67,7 +67,7 @@ public static class InfrastructureExtensions
     {
         endpoint.UriScheme = "tcp";
         endpoint.Transport = "tcp";
-        endpoint.Port = endpoint.TargetPort = ServiceWiringExtensions.FreeLoopbackPort();
+        endpoint.Port = endpoint.TargetPort = LoopbackPorts.Free();
         endpoint.IsProxied = false;
     }
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -99,11 +97,10 @@ public static class ServiceWiringExtensions
     /// Every service listens on its endpoint's port itself, with no DCP proxy in front. A proxy copies
     /// every byte of every call through one more process and TCP connection: under load that was about
     /// a tenth of the stack's CPU and a hop on each of the worker's calls. Proxies are for replicas, so a
-    /// replicated service keeps its proxy; Redis and PostgreSQL keep theirs too, so that a restarted
-    /// store is reached at the same address. The ports stay the launch profiles' (5180 to 5185, the
-    /// CLI's defaults) unless ports are randomized (<c>DcpPublisher:RandomizePorts</c>, which the testing
+    /// replicated service keeps its proxy (the local stores have none either, see InfrastructureExtensions).
+    /// The ports stay the launch profiles' (5180 to 5185, the CLI's defaults) unless ports are randomized (<c>DcpPublisher:RandomizePorts</c>, which the testing
     /// builder sets so that stacks can run side by side): then each service gets a free port chosen at
-    /// start, kept if the service restarts. Call it after the last project is added.
+    /// start (<see cref="LoopbackPorts"/>), kept if the service restarts. Call it after the last project is added.
     /// </summary>
     public static IDistributedApplicationBuilder WithDirectEndpoints(this IDistributedApplicationBuilder builder)
     {
@@ -126,7 +123,7 @@ public static class ServiceWiringExtensions
                     // A port of our choosing, not none: a service that is restarted comes back on the same one.
                     foreach (var endpoint in project.Annotations.OfType<EndpointAnnotation>())
                     {
-                        endpoint.Port = FreeLoopbackPort();
+                        endpoint.Port = LoopbackPorts.Free();
                     }
                 }
             }
@@ -135,14 +132,6 @@ public static class ServiceWiringExtensions
         });
 
         return builder;
-    }
-
-    /// <summary>A loopback port that is free now; the caller's process binds it shortly after.</summary>
-    internal static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The metric export interval when <c>TELEMETRY_METRIC_EXPORT_SECONDS</c> is not set.</summary>

@@ -71,11 +71,7 @@ public sealed class StackHealthTests(StackFixture stack)
     [InlineData("pg")]
     public async Task EachStoreListensOnItsEndpointItself(string store)
     {
-        var connectionString = (await stack.App.GetConnectionStringAsync(store))!;
-        // Redis: "localhost:<port>,password=…"; PostgreSQL: "Host=localhost;Port=<port>;…".
-        var port = store == "cache"
-            ? int.Parse(connectionString.Split(',')[0].Split(':')[1], CultureInfo.InvariantCulture)
-            : new NpgsqlConnectionStringBuilder(connectionString).Port;
+        var port = await StorePortAsync(store);
         Assert.True(stack.App.ResourceNotifications.TryGetCurrentState(store, out var state));
         var pid = Convert.ToInt32(state!.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
 
@@ -83,6 +79,33 @@ public sealed class StackHealthTests(StackFixture stack)
 
         Assert.True(owner is not null, $"Nothing listens on {store}'s port {port}.");
         Assert.Contains(owner.Value, ProcessTree(pid));
+    }
+
+    /// <summary>
+    /// A store's port is chosen at start and bound seconds later; one taken from the kernel's ephemeral
+    /// range could meanwhile go to any outgoing connection on the machine, and PostgreSQL once failed to
+    /// start with "Address already in use". The AppHost draws its ports from below that range.
+    /// </summary>
+    [Theory]
+    [InlineData("cache")]
+    [InlineData("pg")]
+    public async Task EachStorePortLiesBelowTheKernelsEphemeralRange(string store)
+    {
+        var port = await StorePortAsync(store);
+        var ephemeralStart = int.Parse(
+            File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0],
+            CultureInfo.InvariantCulture);
+
+        Assert.InRange(port, 1_024, ephemeralStart - 1);
+    }
+
+    private async Task<int> StorePortAsync(string store)
+    {
+        var connectionString = (await stack.App.GetConnectionStringAsync(store))!;
+        // Redis: "localhost:<port>,password=…"; PostgreSQL: "Host=localhost;Port=<port>;…".
+        return store == "cache"
+            ? int.Parse(connectionString.Split(',')[0].Split(':')[1], CultureInfo.InvariantCulture)
+            : new NpgsqlConnectionStringBuilder(connectionString).Port;
     }
 
     /// <summary>The process that owns the TCP socket listening on <paramref name="port"/>, read from /proc.</summary>
