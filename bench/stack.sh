@@ -13,7 +13,8 @@
 # Stops the stack at the end. Usage:
 #   bench/stack.sh [--rate <deliveries/s> (1000)] [--seconds <s> (60)] [--idle <s> (30)] [--drain-timeout <s> (300)]
 #   bench/stack.sh --soak <minutes> [--soak-rate <deliveries/s> (100)]
-#   --statements yes adds PostgreSQL's statements by execution time per delivery to the throughput phase.
+#   --statements yes adds PostgreSQL's statements by execution time per delivery to the throughput phase
+#   and to the constant-rate phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -6,7 +6,7 @@ namespace Integrations.Stack.Bench;
 /// Command-line settings: <c>[--rate 1000] [--seconds 60]</c> for the latency run, or
 /// <c>--soak &lt;minutes&gt; [--soak-rate 100]</c> for the soak; <c>[--idle 30]</c> seconds of idle
 /// before the idle RSS, <c>[--drain-timeout 300]</c> seconds to wait for the last audit row;
-/// <c>[--statements yes]</c> profiles PostgreSQL's statements in the throughput phase (<see cref="StatementProfile"/>).
+/// <c>[--statements yes]</c> profiles PostgreSQL's statements in the throughput phase and in the constant-rate phase (<see cref="StatementProfile"/>).
 /// </summary>
 internal sealed record BenchSettings(int Rate, TimeSpan Duration, TimeSpan? Soak, int SoakRate, TimeSpan Idle, TimeSpan DrainTimeout, bool Throughput = true, TimeSpan? WarmUp = null, int WarmUpRate = 50, bool Statements = false)
 {

@@ -81,6 +81,14 @@ Console.WriteLine($"== Load: {settings.LoadRate:N0} signed push deliveries/s for
 var samples = new List<(TimeSpan At, IReadOnlyList<(string Resource, ProcessTreeMemory Memory)> Sample)> { (TimeSpan.Zero, idle) };
 using var loadDone = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
 var sampler = settings.Soak is null ? Task.CompletedTask : SampleAsync(loadDone.Token);
+var loadStatements = settings.Statements ? new StatementProfile(integrationsDb) : null;
+if (loadStatements is not null)
+{
+    await loadStatements.ResetAsync(stop.Token);
+}
+
+var loadCpuBefore = stack.CpuSnapshot();
+var loadWatch = System.Diagnostics.Stopwatch.StartNew();
 var measured = await load.RunAsync($"{run}-load", settings.LoadRate, settings.LoadDuration, stop.Token);
 await loadDone.CancelAsync();
 await sampler;
@@ -88,6 +96,10 @@ var afterLoad = stack.MeasureMemory();
 samples.Add((measured.SendingTime, afterLoad));
 Console.WriteLine($"  Sent; waiting up to {settings.DrainTimeout.TotalSeconds:F0} s for the audit rows of {measured.Accepted:N0} acknowledged deliveries ...");
 await audit.WaitForAsync(measured.Run, measured.Accepted, settings.DrainTimeout, stop.Token);
+// Sent at the rate and drained: where the CPU goes at a load the stack keeps up with (the bench's own
+// share is the load generator's).
+var loadCpu = CpuUsage.Difference(loadCpuBefore, stack.CpuSnapshot());
+var loadElapsed = loadWatch.Elapsed;
 var (rows, duplicated) = await audit.ReadAsync(measured.Run, stop.Token);
 var (started, _) = await audit.ReadAsync(measured.Run, "started", stop.Token);
 
@@ -95,6 +107,13 @@ Console.WriteLine();
 Console.WriteLine("== End to end: the receiver's 202 -> worker -> gate -> Slack (sandbox) -> audit row 'succeeded'");
 var complete = EndToEndReport.Print(measured, rows, duplicated);
 EndToEndReport.PrintStages(measured, started, rows);
+Console.WriteLine();
+Console.WriteLine("== CPU while the load was sent and drained (the bench + AppHost line is the load generator)");
+CpuUsage.Print(loadCpu, rows.Count, loadElapsed);
+if (loadStatements is not null)
+{
+    await loadStatements.PrintAsync(rows.Count, stop.Token);
+}
 
 Console.WriteLine();
 if (settings.Soak is null)
