@@ -23,7 +23,7 @@ public static class Extensions
 
     /// <summary>Framework log categories that write a line per request, call or command; warnings and errors only.</summary>
     public static readonly IReadOnlyList<string> PerCallLogCategories =
-        ["Microsoft.AspNetCore", "System.Net.Http.HttpClient", "Polly", "Npgsql.Command"];
+        ["Microsoft.AspNetCore", "System.Net.Http.HttpClient", "Polly", "Npgsql.Command", "Npgsql.Connection", "Npgsql.Copy"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -74,7 +74,8 @@ public static class Extensions
     {
         // Per-request lines from the framework (ASP.NET Core's request start/finish and routing,
         // HttpClient's four lines per call, Polly's "Execution attempt" for every call through a
-        // resilience handler, Npgsql's per command) are what a trace already shows. At thousands of
+        // resilience handler, Npgsql's per command, per COPY and per wait for a notification) are
+        // what a trace already shows. At thousands of
         // deliveries a second they were tens of thousands of lines a second, each written to the
         // console that DCP captures and exported to the dashboard, which cost more CPU than the work
         // they described. Warnings and errors still reach both (a retried attempt is Polly's warning).

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Integrations.Services.Tests;
 
 /// <summary>
-/// The framework's per-call lines (a request, an HttpClient call, a Polly attempt, an Npgsql command)
+/// The framework's per-call lines (a request, an HttpClient call, a Polly attempt, an Npgsql command, COPY or wait for a notification)
 /// stay out of every service's console and dashboard; their warnings and errors still get through.
 /// </summary>
 public sealed class PerCallLogFilterTests
@@ -14,6 +14,8 @@ public sealed class PerCallLogFilterTests
     [InlineData("System.Net.Http.HttpClient.gate.LogicalHandler")]
     [InlineData("Polly")]
     [InlineData("Npgsql.Command")]
+    [InlineData("Npgsql.Connection")]
+    [InlineData("Npgsql.Copy")]
     public void ACallsInformationLineIsDroppedAndItsWarningKept(string category)
     {
         var builder = Host.CreateApplicationBuilder();
