@@ -29,13 +29,13 @@ public sealed class QueueOptions
     public TimeSpan ClaimGathering { get; set; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>
-    /// Deliveries processed at once by this worker. Default 128. A delivery spends most of its time
+    /// Deliveries processed at once by this worker. Default 512. A delivery spends most of its time
     /// waiting on other services (gate, audit, the provider), so this, divided by one delivery's time,
     /// bounds the worker's throughput whatever the CPU could do (docs/decisions/worker-concurrency.md).
     /// Provider budgets, not this, pace what reaches a provider.
     /// </summary>
     [Range(1, 1024)]
-    public int Concurrency { get; set; } = 128;
+    public int Concurrency { get; set; } = 512;
 
     /// <summary>The most deliveries one claim takes; never more than the idle slots of <see cref="Concurrency"/>. Default 64.</summary>
     [Range(1, 1024)]
