@@ -75,4 +75,30 @@ public sealed class AuditOutboxTests(StackFixture stack)
         Assert.Equal(1, await stack.ScalarAsync("integrationsdb", "SELECT count(*) FROM audit_outbox WHERE entry->>'idempotencyKey' = $1", key));
         Assert.Single(await stack.GetAuditRowsAsync<JsonElement>($"?idempotencyKey={key}"));
     }
+
+    /// <summary>
+    /// The shipper reads on from the highest id it shipped. An id is taken at insert and a row can
+    /// commit after a higher one was shipped: such a row must still go, by the shipper's periodic
+    /// read from the start of the table.
+    /// </summary>
+    [Fact]
+    public async Task ARowCommittedBelowAnIdAlreadyShippedIsStillShipped()
+    {
+        var first = $"tests-{Guid.NewGuid():N}";
+        var late = $"tests-{Guid.NewGuid():N}";
+        string Entry(string key) => JsonSerializer.Serialize(new AuditEntry("worker", "slack", "SendMessage", "#ops", key, AuditStatus.Succeeded), JsonSerializerOptions.Web);
+
+        var firstId = await stack.ScalarAsync("integrationsdb", "INSERT INTO audit_outbox (entry) VALUES ($1::json) RETURNING id", Entry(first));
+        await stack.WaitForAuditRowAsync(first, AuditStatus.Succeeded);
+        await StackFixture.EventuallyAsync(async () =>
+            await stack.ScalarAsync("integrationsdb", "SELECT count(*) FROM audit_outbox WHERE id = $1", firstId) == 0 ? "" : null,
+            "the first row to leave the outbox");
+
+        // The shipped row's id, free again: below the highest id shipped, as a late commit's would be.
+        await stack.ScalarAsync("integrationsdb",
+            "WITH added AS (INSERT INTO audit_outbox (id, entry) OVERRIDING SYSTEM VALUE VALUES ($1, $2::json) RETURNING 1) SELECT count(*) FROM added", firstId, Entry(late));
+
+        await stack.WaitForAuditRowAsync(late, AuditStatus.Succeeded);
+        Assert.Equal(0, await stack.ScalarAsync("integrationsdb", "SELECT count(*) FROM audit_outbox WHERE id = $1", firstId));
+    }
 }
