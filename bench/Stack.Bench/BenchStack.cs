@@ -61,6 +61,12 @@ internal sealed class BenchStack : IAsyncDisposable
             serviceEnvironment[name] = value;
         }
 
+        // Experiments: STACK_BENCH_PG_SETTINGS="name=value name=value" adds PostgreSQL server settings.
+        if (Environment.GetEnvironmentVariable("STACK_BENCH_PG_SETTINGS") is { Length: > 0 } extraSettings)
+        {
+            postgresSettings = postgresSettings is null ? extraSettings : $"{postgresSettings} {extraSettings}";
+        }
+
         var gateEnvironment = new Dictionary<string, string>
         {
             // Every push summary goes to one channel; the real budget is about 1 message/s per channel.
