@@ -65,9 +65,17 @@ public sealed class AuditOutageTests : IDisposable
         }
 
         // The typed client, with the standard resilience handler every service has, keeps retrying the 503s.
+        // Its default three retries span about 14 s; on a busy machine (CI runs the test assemblies side by
+        // side) PostgreSQL's restart took longer once, so here it retries every second for up to a minute.
         var services = new ServiceCollection();
         var client = services.AddHttpClient<AuditClient>(client => client.BaseAddress = app.GetEndpoint("audit", "http"));
-        client.AddStandardResilienceHandler();
+        client.AddStandardResilienceHandler(options =>
+        {
+            options.Retry.MaxRetryAttempts = 60;
+            options.Retry.BackoffType = Polly.DelayBackoffType.Constant;
+            options.Retry.Delay = TimeSpan.FromSeconds(1);
+            options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(90);
+        });
         client.AddApiKey(_ => StackFixture.AuditApiKey);
         await using var provider = services.BuildServiceProvider();
         var retried = provider.GetRequiredService<AuditClient>()
@@ -77,7 +85,7 @@ public sealed class AuditOutageTests : IDisposable
 
         var started = await app.ResourceCommands.ExecuteCommandAsync("pg", KnownResourceCommands.StartCommand, cts.Token);
         Assert.True(started.Success, started.Message);
-        var record = await retried.WaitAsync(TimeSpan.FromSeconds(45));
+        var record = await retried.WaitAsync(TimeSpan.FromSeconds(90));
         Assert.Equal($"{actor}:retried", record.IdempotencyKey);
 
         var before = acknowledged.Count;
