@@ -75,10 +75,9 @@ public static class Extensions
         // Per-request lines from the framework (ASP.NET Core's request start/finish and routing,
         // HttpClient's four lines per call, Polly's "Execution attempt" for every call through a
         // resilience handler, Npgsql's per command, per COPY and per wait for a notification) are
-        // what a trace already shows. At thousands of
-        // deliveries a second they were tens of thousands of lines a second, each written to the
-        // console that DCP captures and exported to the dashboard, which cost more CPU than the work
-        // they described. Warnings and errors still reach both (a retried attempt is Polly's warning).
+        // what a trace already shows. At thousands of deliveries a second they were tens of
+        // thousands of lines a second, each written to the console that DCP captures and exported
+        // to the dashboard, which cost more CPU than the work they described. Warnings and errors still reach both (a retried attempt is Polly's warning).
         // A more specific category in configuration (e.g.
         // Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics) turns one back on.
         foreach (var category in PerCallLogCategories)

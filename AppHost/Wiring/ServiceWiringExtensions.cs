@@ -98,9 +98,10 @@ public static class ServiceWiringExtensions
     /// every byte of every call through one more process and TCP connection: under load that was about
     /// a tenth of the stack's CPU and a hop on each of the worker's calls. Proxies are for replicas, so a
     /// replicated service keeps its proxy (the local stores have none either, see InfrastructureExtensions).
-    /// The ports stay the launch profiles' (5180 to 5185, the CLI's defaults) unless ports are randomized (<c>DcpPublisher:RandomizePorts</c>, which the testing
-    /// builder sets so that stacks can run side by side): then each service gets a free port chosen at
-    /// start (<see cref="LoopbackPorts"/>), kept if the service restarts. Call it after the last project is added.
+    /// The ports stay the launch profiles' (5180 to 5185, the CLI's defaults) unless ports are randomized
+    /// (<c>DcpPublisher:RandomizePorts</c>, which the testing builder sets so that stacks can run side by
+    /// side): then each service gets a free port chosen at start (<see cref="LoopbackPorts"/>), kept if the
+    /// service restarts. Call it after the last project is added.
     /// </summary>
     public static IDistributedApplicationBuilder WithDirectEndpoints(this IDistributedApplicationBuilder builder)
     {

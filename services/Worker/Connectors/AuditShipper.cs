@@ -38,7 +38,7 @@ public sealed class AuditShipper(NpgsqlDataSource dataSource, AuditOutbox outbox
 
     // Only the shipping loop calls ShipAsync, one call at a time.
     private long _shippedUpTo;
-    private long? _lastFullScan;
+    private long _nextFullScan;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => ShipUntilStoppedAsync(ShipAsync, outbox, s_pollInterval, logger, stoppingToken);
 
@@ -79,7 +79,7 @@ public sealed class AuditShipper(NpgsqlDataSource dataSource, AuditOutbox outbox
     public async Task<int> ShipAsync(CancellationToken cancellationToken)
     {
         var now = Environment.TickCount64;
-        var fullScan = _lastFullScan is not { } last || now - last >= s_fullScanInterval.TotalMilliseconds;
+        var fullScan = now >= _nextFullScan;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rows = new List<(long Id, AuditEntry Entry)>();
@@ -97,7 +97,7 @@ public sealed class AuditShipper(NpgsqlDataSource dataSource, AuditOutbox outbox
 
         if (fullScan)
         {
-            _lastFullScan = now;
+            _nextFullScan = now + (long)s_fullScanInterval.TotalMilliseconds;
         }
 
         if (rows.Count == 0)
